@@ -123,6 +123,22 @@ impl fmt::Display for OrgPath {
     }
 }
 
+/// A zone: a node and everything under it. Kept with its kind so that the store can filter on the
+/// ticket column that names the node directly (a département, a circonscription) rather than on
+/// a path range.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Zone {
+    pub node: OrgNodeId,
+    pub kind: OrgKind,
+    pub path: OrgPath,
+}
+
+impl Zone {
+    pub fn contains(&self, path: &OrgPath) -> bool {
+        self.path.contains(path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 
 use crate::desk::GroupFacts;
 use crate::lifecycle::Actor;
-use crate::org::OrgPath;
+use crate::org::{OrgKind, OrgPath, Zone};
 use crate::person::RoleKind;
 use crate::{GroupId, OrgNodeId, PersonId};
 use serde::Serialize;
@@ -23,19 +23,16 @@ pub struct Subject {
     /// Establishments where this person holds any role: where they may submit requests.
     pub establishments: Vec<OrgNodeId>,
     /// Zones (subtrees) whose tickets this person reads as IEN, DASEN or steering staff.
-    pub zones: Vec<OrgPath>,
+    pub zones: Vec<Zone>,
     /// Groups this person works in as an agent.
     pub groups: Vec<GroupFacts>,
 }
 
-/// One role as the store returns it: its kind, its node, the node's path and whether the node is
-/// an establishment.
+/// One role as the store returns it: its kind, and the node it is held at.
 #[derive(Debug, Clone)]
 pub struct RoleAt {
     pub kind: RoleKind,
-    pub node: OrgNodeId,
-    pub path: OrgPath,
-    pub is_establishment: bool,
+    pub zone: Zone,
 }
 
 impl Subject {
@@ -51,14 +48,15 @@ impl Subject {
             groups,
         };
         for role in roles {
+            let at_establishment = role.zone.kind == OrgKind::Etablissement;
             match role.kind {
                 RoleKind::Admin => s.admin = true,
-                k if k.reads_zone() => s.zones.push(role.path.clone()),
-                k if k.heads_establishment() && role.is_establishment => s.headed.push(role.node),
+                k if k.reads_zone() => s.zones.push(role.zone.clone()),
+                k if k.heads_establishment() && at_establishment => s.headed.push(role.zone.node),
                 _ => {}
             }
-            if role.is_establishment && !s.establishments.contains(&role.node) {
-                s.establishments.push(role.node);
+            if at_establishment && !s.establishments.contains(&role.zone.node) {
+                s.establishments.push(role.zone.node);
             }
         }
         s
@@ -105,7 +103,7 @@ pub struct Visibility {
     /// Every ticket of these establishments.
     pub establishments: Vec<OrgNodeId>,
     /// Every ticket under these zones.
-    pub zones: Vec<OrgPath>,
+    pub zones: Vec<Zone>,
     /// Every ticket in these groups' queues.
     pub groups: Vec<GroupId>,
 }

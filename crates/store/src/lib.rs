@@ -1,1 +1,203 @@
-//! placeholder
+//! Guichet's persistence: one store API over SQLite (the embedded default) and PostgreSQL.
+//!
+//! Each query is written once where the dialects agree and dispatched to the engine at hand
+//! (see [`conn`]); the engines differ only where they must: full-text search (FTS5 vs
+//! `tsvector`), row locks, and DDL (`migrations/{sqlite,postgres}`). This crate owns SQL and
+//! nothing else: it does not check permissions or lifecycle rules (that is `guichet-app` with
+//! `guichet-core`), and nothing above it sees `sqlx::Error`.
+
+#![forbid(unsafe_code)]
+
+pub mod application;
+pub mod audit;
+pub mod bulk;
+mod conn;
+pub mod desk;
+mod error;
+mod migrate;
+pub mod org;
+pub mod outbox;
+pub mod person;
+mod sql;
+pub mod ticket;
+pub mod token;
+
+pub use conn::{Conn, Tx};
+pub use error::StoreError;
+pub use migrate::latest_version;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+enum Pools {
+    /// SQLite has one writer: a single-connection pool queues writers in tokio, fairly and
+    /// without SQLite's busy-sleep, while readers use their own pool (WAL lets them run alongside).
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// Connection settings beyond the URL.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Reader connections for SQLite; connections for PostgreSQL.
+    pub max_connections: u32,
+    /// How long to wait for a connection before answering "unavailable".
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The database: cheap to clone, shared by every front door.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pools: Pools,
+}
+
+impl Store {
+    /// Connects to `sqlite://path` (the file is created if missing) or `postgres://…`.
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            let base = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Unavailable(format!("invalid SQLite URL: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a commit that was answered survives a power cut, not only a crash.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-65536");
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(base.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(options.max_connections.max(1))
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(base.read_only(true))
+                .await?;
+            Ok(Self {
+                pools: Pools::Sqlite { read, write },
+            })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Unavailable(format!("invalid PostgreSQL URL: {e}")))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections.max(2))
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(opts)
+                .await?;
+            Ok(Self {
+                pools: Pools::Postgres(pool),
+            })
+        } else {
+            Err(StoreError::Unavailable(
+                "the database URL must start with sqlite:// or postgres://".into(),
+            ))
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.pools {
+            Pools::Sqlite { .. } => Engine::Sqlite,
+            Pools::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Applies pending migrations; returns how many were applied.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        migrate::run(self).await
+    }
+
+    /// A connection for reading.
+    pub async fn read(&self) -> Result<Conn, StoreError> {
+        Ok(match &self.pools {
+            Pools::Sqlite { read, .. } => Conn::sqlite(read.acquire().await?),
+            Pools::Postgres(pool) => Conn::postgres(pool.acquire().await?),
+        })
+    }
+
+    /// A write transaction.
+    pub async fn write(&self) -> Result<Tx, StoreError> {
+        Ok(match &self.pools {
+            Pools::Sqlite { write, .. } => Tx::sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Postgres(pool) => Tx::postgres(pool.begin().await?),
+        })
+    }
+
+    /// Answers whether the database is reachable (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.read().await?;
+        conn::on!(conn, |c| {
+            sqlx::query("SELECT 1").execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Runs one administrative statement (`CREATE SCHEMA`, `VACUUM`…) outside any transaction.
+    /// Never with user input.
+    pub async fn execute_admin(&self, statement: &str) -> Result<(), StoreError> {
+        let sql = sqlx::AssertSqlSafe(statement.to_owned());
+        match &self.pools {
+            Pools::Sqlite { write, .. } => {
+                sqlx::raw_sql(sql).execute(write).await?;
+            }
+            Pools::Postgres(pool) => {
+                sqlx::raw_sql(sql).execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Refreshes the planner's statistics (after a bulk load).
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        match &self.pools {
+            Pools::Sqlite { write, .. } => {
+                sqlx::query("ANALYZE").execute(write).await?;
+            }
+            Pools::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Timestamps are stored to the microsecond, PostgreSQL's precision, so a value reads back equal
+/// on both engines.
+pub fn ts(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(6)
+}

@@ -36,11 +36,19 @@ fn ticket(requester: i64, school_id: i64, group: i64) -> TicketFacts {
 }
 
 fn role(kind: RoleKind, ids: &[i64], is_establishment: bool) -> RoleAt {
+    let node_kind = match (ids.len(), is_establishment) {
+        (_, true) => OrgKind::Etablissement,
+        (1, _) => OrgKind::Academie,
+        (2, _) => OrgKind::Departement,
+        _ => OrgKind::Circonscription,
+    };
     RoleAt {
         kind,
-        node: OrgNodeId(*ids.last().expect("non-empty")),
-        path: path(ids),
-        is_establishment,
+        zone: Zone {
+            node: OrgNodeId(*ids.last().expect("non-empty")),
+            kind: node_kind,
+            path: path(ids),
+        },
     }
 }
 

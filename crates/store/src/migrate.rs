@@ -1,0 +1,96 @@
+//! Applies the embedded migrations of `migrations/{sqlite,postgres}`, each in one transaction,
+//! and refuses to run when an applied file was edited afterwards.
+//!
+//! Written by hand rather than with `sqlx::migrate!`: that macro needs sqlx's `macros` feature,
+//! which compiles both drivers and SQLite's C code a second time, and this runner is 60 lines.
+
+use crate::{Store, StoreError};
+use sha2::{Digest, Sha256};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../../../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../../../migrations/postgres/0001_foundation.sql"),
+}];
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+/// An advisory lock key so that several instances starting together migrate one at a time.
+const PG_LOCK_KEY: i64 = 0x6775_6963_6865_74;
+
+pub(crate) async fn run(store: &Store) -> Result<usize, StoreError> {
+    let mut applied = 0;
+    let mut tx = store.write().await?;
+    let sqlite = tx.is_sqlite();
+    crate::conn::on!(tx, |c| {
+        if !sqlite {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(PG_LOCK_KEY)
+                .execute(&mut *c)
+                .await?;
+        }
+        sqlx::query(CREATE_TABLE).execute(&mut *c).await?;
+    });
+    tx.commit().await?;
+
+    for m in MIGRATIONS {
+        let sql = if sqlite { m.sqlite } else { m.postgres };
+        let checksum = hex::encode(Sha256::digest(sql.as_bytes()));
+        let mut tx = store.write().await?;
+        let done: Option<String> = crate::conn::on!(tx, |c| {
+            if !sqlite {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(PG_LOCK_KEY)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            sqlx::query_scalar("SELECT checksum FROM schema_migration WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *c)
+                .await?
+        });
+        match done {
+            Some(sum) if sum == checksum => continue,
+            Some(_) => {
+                return Err(StoreError::Migration(format!(
+                    "migration {:04}_{} was edited after it was applied; add a new migration instead",
+                    m.version, m.name
+                )));
+            }
+            None => {}
+        }
+        tracing::info!(version = m.version, name = m.name, "applying migration");
+        crate::conn::on!(tx, |c| {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *c)
+                .await
+                .map_err(|e| StoreError::Migration(format!("{:04}_{}: {e}", m.version, m.name)))?;
+            sqlx::query(
+                "INSERT INTO schema_migration (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(m.version)
+            .bind(m.name)
+            .bind(&checksum)
+            .bind(chrono::Utc::now().to_rfc3339())
+            .execute(&mut *c)
+            .await?;
+        });
+        tx.commit().await?;
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+/// The newest migration this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
