@@ -1,1 +1,92 @@
-//! placeholder
+//! Guichet's use cases: the only place tickets are written.
+//!
+//! Web pages, the JSON API, inbound mail and the CLI all call these functions. Each use case is
+//! one transaction that checks permission through `guichet-core`, applies the lifecycle, and
+//! writes the change, its timeline entry, its audit record and its outbox event together.
+//! Nothing here knows HTTP or SQL.
+
+#![forbid(unsafe_code)]
+
+pub mod admin;
+mod caller;
+mod error;
+pub mod password;
+pub mod ticket;
+pub mod token;
+
+pub use caller::Caller;
+pub use error::AppError;
+
+use chrono::{DateTime, Utc};
+use guichet_store::Store;
+use std::sync::Arc;
+
+/// The time, injected so that tests can choose it.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Settings the use cases follow.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// How long after resolution a requester's answer reopens the ticket.
+    pub reopen_window_days: i64,
+    /// Code of the group that receives requests no application routes (the N1 referent's queue).
+    /// Unset: the first N1 group.
+    pub intake_group: Option<String>,
+    /// Largest attachment accepted, in bytes.
+    pub max_attachment_bytes: usize,
+    /// Most attachments on one entry.
+    pub max_attachments: usize,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            reopen_window_days: 14,
+            intake_group: None,
+            max_attachment_bytes: 10 * 1024 * 1024,
+            max_attachments: 10,
+        }
+    }
+}
+
+/// The use cases, over one store. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    config: Arc<AppConfig>,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        guichet_store::ts(self.clock.now())
+    }
+}

@@ -50,6 +50,11 @@ named_enum!(
 );
 
 impl Default for Locale {
+    /// French first.
+    #[expect(
+        clippy::derivable_impls,
+        reason = "named_enum! cannot carry #[default]"
+    )]
     fn default() -> Self {
         Self::Fr
     }

@@ -172,6 +172,29 @@ impl Store {
         Ok(())
     }
 
+    /// Runs one read-only query and returns its rows with every column as text (`NULL` as an
+    /// empty string). For tests and diagnostics that compare the engines' catalogues; never with
+    /// user input. Every column must be of a text type: cast in SQL where it is not
+    /// (`CAST(n AS TEXT)` reads the same on both engines).
+    #[doc(hidden)]
+    pub async fn query_strings(&self, statement: &str) -> Result<Vec<Vec<String>>, StoreError> {
+        use sqlx::Row;
+        let sql = sqlx::AssertSqlSafe(statement.to_owned());
+        let mut conn = self.read().await?;
+        conn::on!(conn, |c| {
+            sqlx::query(sql)
+                .fetch_all(c)
+                .await?
+                .iter()
+                .map(|row| {
+                    (0..row.len())
+                        .map(|i| Ok(row.try_get::<Option<String>, _>(i)?.unwrap_or_default()))
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
     /// Refreshes the planner's statistics (after a bulk load).
     pub async fn analyze(&self) -> Result<(), StoreError> {
         match &self.pools {

@@ -25,7 +25,7 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)";
 
 /// An advisory lock key so that several instances starting together migrate one at a time.
-const PG_LOCK_KEY: i64 = 0x6775_6963_6865_74;
+const PG_LOCK_KEY: i64 = 0x0067_7569_6368_6574;
 
 pub(crate) async fn run(store: &Store) -> Result<usize, StoreError> {
     let mut applied = 0;

@@ -147,6 +147,7 @@ named_enum!(
         Reopened => "ticket.reopened",
         Rejected => "ticket.rejected",
         Cancelled => "ticket.cancelled",
+        Rated => "ticket.rated",
     }
 );
 

@@ -1,0 +1,17 @@
+//! Ticket use cases. Each public function is one transaction; `change::Change` is the shared shape of
+//! every change to an existing ticket: lock it, check the caller may act, apply lifecycle moves,
+//! write entries, then save with its audit record and outbox event.
+
+mod attach;
+mod change;
+mod close;
+mod link;
+mod read;
+mod reply;
+mod route;
+mod submit;
+mod work;
+
+pub use attach::Upload;
+pub use read::{ListQuery, TicketView};
+pub use submit::SubmitTicket;

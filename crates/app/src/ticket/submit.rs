@@ -1,0 +1,170 @@
+//! Submitting a request, from any front door.
+
+use super::attach::{self, Upload};
+use crate::error::NotFoundAs;
+use crate::{App, AppError, Caller};
+use guichet_core::error::required_text;
+use guichet_core::lifecycle::Status;
+use guichet_core::org::OrgKind;
+use guichet_core::permission::{GlobalAction, may_global, may_submit_for};
+use guichet_core::search::index_text;
+use guichet_core::ticket::{Channel, EntryKind, EventKind, Impact, Priority, TicketType, Urgency};
+use guichet_core::{ApplicationId, OrgNodeId, PersonId};
+use guichet_store::Conn;
+use guichet_store::audit::AuditRecord;
+use guichet_store::desk::Group;
+use guichet_store::org::TicketZone;
+use guichet_store::outbox::NewEvent;
+use guichet_store::ticket::timeline::NewEntry;
+use guichet_store::ticket::{NewTicket, Ticket};
+use serde_json::json;
+
+/// A request as typed in a form, an email or an API call.
+#[derive(Debug, Clone)]
+pub struct SubmitTicket {
+    /// Filed by an agent for someone else (phone intake); `None`: for the caller.
+    pub on_behalf_of: Option<PersonId>,
+    /// `None`: the requester's establishment when they have exactly one.
+    pub establishment: Option<OrgNodeId>,
+    pub application: Option<ApplicationId>,
+    pub ticket_type: TicketType,
+    pub channel: Channel,
+    pub subject: String,
+    pub body: String,
+    pub urgency: Urgency,
+    pub impact: Impact,
+    pub attachments: Vec<Upload>,
+}
+
+impl App {
+    /// Files a new request: it lands in the application's group (or the intake group) as `new`.
+    pub async fn submit(&self, caller: &Caller, req: SubmitTicket) -> Result<Ticket, AppError> {
+        may_global(&caller.subject, GlobalAction::Submit)?;
+        let subject = required_text("subject", &req.subject, 200)?;
+        let body = required_text("body", &req.body, 50_000)?;
+        attach::validate(self.config(), &req.attachments)?;
+
+        let mut conn = self.store().read().await?;
+        let requester = match req.on_behalf_of {
+            Some(id) if Some(id) != caller.person_id() => {
+                may_global(&caller.subject, GlobalAction::SubmitOnBehalf)?;
+                let p = conn.person(id).await.or_not_found("requester")?;
+                if !p.active {
+                    return Err(AppError::invalid("on_behalf_of", "person.inactive"));
+                }
+                p.id
+            }
+            _ => caller
+                .person_id()
+                .ok_or(AppError::invalid("on_behalf_of", "required"))?,
+        };
+        let establishment = match req.establishment {
+            Some(e) => Some(e),
+            None if req.on_behalf_of.is_none() => match caller.subject.establishments.as_slice() {
+                [only] => Some(*only),
+                _ => None,
+            },
+            None => None,
+        };
+        let zone = match establishment {
+            Some(e) => {
+                let node = conn.org_node(e).await.or_not_found("establishment")?;
+                if !matches!(node.kind, OrgKind::Etablissement | OrgKind::Partner) {
+                    return Err(AppError::invalid("establishment", "establishment.kind"));
+                }
+                if req.on_behalf_of.is_none() {
+                    may_submit_for(&caller.subject, e)?;
+                }
+                conn.ticket_zone(e).await?
+            }
+            None => TicketZone::default(),
+        };
+        let application = match req.application {
+            Some(id) => {
+                let app = conn.application(id).await.or_not_found("application")?;
+                if !app.active {
+                    return Err(AppError::invalid("application", "application.inactive"));
+                }
+                Some(app)
+            }
+            None => None,
+        };
+        let group = match application.as_ref().and_then(|a| a.default_group) {
+            Some(g) => conn.group(g).await?,
+            None => self.intake_group(&mut conn).await?,
+        };
+        drop(conn);
+
+        let now = self.now();
+        let mut tx = self.store().write().await?;
+        let ticket = tx
+            .insert_ticket(&NewTicket {
+                ticket_type: req.ticket_type,
+                channel: req.channel,
+                status: Status::New,
+                urgency: req.urgency,
+                impact: req.impact,
+                priority: Priority::from_matrix(req.urgency, req.impact),
+                application: application.as_ref().map(|a| a.id),
+                requester,
+                created_by: caller.person_id().unwrap_or(requester),
+                zone,
+                group: Some(group.id),
+                level: group.level,
+                subject: subject.clone(),
+                created_at: now,
+            })
+            .await?;
+        let entry = tx
+            .add_entry(&NewEntry {
+                ticket: ticket.id,
+                kind: EntryKind::Submitted,
+                public: true,
+                author: caller.person_id(),
+                body: body.clone(),
+                data: json!({ "channel": req.channel }),
+                created_at: now,
+            })
+            .await?;
+        attach::store_all(&mut tx, ticket.id, entry, &req.attachments, now).await?;
+        tx.index_terms(ticket.id, &index_text(&format!("{subject}\n{body}")))
+            .await?;
+        let details = json!({
+            "group": group.code,
+            "application": application.as_ref().map(|a| &a.code),
+            "on_behalf_of": req.on_behalf_of,
+        });
+        tx.audit(&AuditRecord {
+            at: now,
+            actor: caller.person_id(),
+            action: "ticket.submit".into(),
+            object_type: "ticket",
+            object_id: ticket.reference.to_string(),
+            origin: caller.origin.clone(),
+            details: details.clone(),
+        })
+        .await?;
+        tx.emit(&NewEvent {
+            at: now,
+            kind: EventKind::Submitted,
+            ticket: Some(ticket.id),
+            actor: caller.person_id(),
+            payload: json!({ "reference": ticket.reference, "requester": requester, "details": details }),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+
+    /// The queue for requests nothing else routes: the configured group, else the first N1.
+    async fn intake_group(&self, conn: &mut Conn) -> Result<Group, AppError> {
+        if let Some(code) = &self.config().intake_group {
+            return conn.group_by_code(code).await.or_not_found("intake group");
+        }
+        conn.list_groups(None)
+            .await?
+            .into_iter()
+            .min_by_key(|g| (g.level != guichet_core::desk::Level::N1, g.id))
+            .ok_or(AppError::conflict("desk.no_group"))
+    }
+}
