@@ -55,12 +55,17 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::NotFound("object"),
-            StoreError::Conflict { constraint } => Self::Conflict {
-                code: "duplicate",
-                field: ["email", "uid", "uai", "code", "reference"]
-                    .into_iter()
-                    .find(|f| constraint.ends_with(f)),
-            },
+            StoreError::Conflict { constraint } => {
+                // SQLite names the column (`person.email`); PostgreSQL the constraint, which
+                // defaults to `person_email_key`.
+                let column = constraint.strip_suffix("_key").unwrap_or(&constraint);
+                Self::Conflict {
+                    code: "duplicate",
+                    field: ["email", "uid", "uai", "code", "reference"]
+                        .into_iter()
+                        .find(|f| column.ends_with(f)),
+                }
+            }
             StoreError::Unavailable(m) => Self::Unavailable(m),
             other => Self::Internal(other.to_string()),
         }

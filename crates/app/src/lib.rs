@@ -10,6 +10,7 @@
 pub mod admin;
 mod caller;
 mod error;
+mod lookup;
 pub mod password;
 pub mod ticket;
 pub mod token;

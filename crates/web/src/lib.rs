@@ -1,1 +1,68 @@
-//! placeholder
+//! Guichet's HTTP front door: the JSON API under `/api/v1` with its OpenAPI document, and the
+//! health probes. (Pages come with the portal.)
+//!
+//! Handlers parse, call one `guichet-app` use case and render: no rule and no SQL here.
+//! Errors are [`problem::ApiError`], rendered as `application/problem+json` in the caller's
+//! language by one middleware.
+
+#![forbid(unsafe_code)]
+
+mod extract;
+mod health;
+pub mod i18n;
+mod openapi;
+pub mod problem;
+mod routes;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderName;
+use guichet_app::App;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub app: App,
+}
+
+/// Largest request body: attachments travel base64-encoded in JSON, ten of them at most.
+const BODY_LIMIT: usize = 40 * 1024 * 1024;
+
+/// The whole HTTP application.
+pub fn router(app: App) -> Router {
+    let state = AppState { app };
+    let (api, spec) = routes::api().split_for_parts();
+    let spec = openapi::finish(spec);
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .nest("/api/v1", api)
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || openapi::serve(spec.clone())),
+        )
+        .route("/healthz", axum::routing::get(health::healthz))
+        .route("/readyz", axum::routing::get(health::readyz))
+        .fallback(|| async { problem::ApiError::RouteNotFound })
+        .method_not_allowed_fallback(|| async { problem::ApiError::MethodNotAllowed })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(problem::panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(axum::middleware::from_fn(problem::render))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::COOKIE,
+        ]))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}

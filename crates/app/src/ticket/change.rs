@@ -97,7 +97,9 @@ impl Change<'_> {
             created_at: self.now,
         };
         let id = self.tx.add_entry(&entry).await?;
-        if !body.is_empty() {
+        // One search index serves every reader: internal text (notes, routing reasons) stays out
+        // of it, or a requester could learn a note's words by searching for them.
+        if public && !body.is_empty() {
             self.tx
                 .index_terms(self.ticket.id, &guichet_core::search::index_text(body))
                 .await?;

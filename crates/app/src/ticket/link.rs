@@ -74,6 +74,17 @@ impl App {
         }
         let data = json!({ "other": other });
         c.entry(EntryKind::Unlink, true, "", data.clone()).await?;
+        // The other ticket told the link's making; it tells its end too.
+        c.tx.add_entry(&NewEntry {
+            ticket: other,
+            kind: EntryKind::Unlink,
+            public: true,
+            author: caller.person_id(),
+            body: String::new(),
+            data: json!({ "from": c.ticket.reference }),
+            created_at: c.now,
+        })
+        .await?;
         c.finish(EventKind::Unlinked, "unlink", data).await
     }
 }

@@ -44,9 +44,13 @@ impl App {
         let body = required_text("body", &req.body, 50_000)?;
         attach::validate(self.config(), &req.attachments)?;
 
+        // Naming oneself is filing one's own request: the same rules as naming nobody.
+        let on_behalf_of = req
+            .on_behalf_of
+            .filter(|id| Some(*id) != caller.person_id());
         let mut conn = self.store().read().await?;
-        let requester = match req.on_behalf_of {
-            Some(id) if Some(id) != caller.person_id() => {
+        let requester = match on_behalf_of {
+            Some(id) => {
                 may_global(&caller.subject, GlobalAction::SubmitOnBehalf)?;
                 let p = conn.person(id).await.or_not_found("requester")?;
                 if !p.active {
@@ -54,13 +58,13 @@ impl App {
                 }
                 p.id
             }
-            _ => caller
+            None => caller
                 .person_id()
                 .ok_or(AppError::invalid("on_behalf_of", "required"))?,
         };
         let establishment = match req.establishment {
             Some(e) => Some(e),
-            None if req.on_behalf_of.is_none() => match caller.subject.establishments.as_slice() {
+            None if on_behalf_of.is_none() => match caller.subject.establishments.as_slice() {
                 [only] => Some(*only),
                 _ => None,
             },
@@ -72,7 +76,7 @@ impl App {
                 if !matches!(node.kind, OrgKind::Etablissement | OrgKind::Partner) {
                     return Err(AppError::invalid("establishment", "establishment.kind"));
                 }
-                if req.on_behalf_of.is_none() {
+                if on_behalf_of.is_none() {
                     may_submit_for(&caller.subject, e)?;
                 }
                 conn.ticket_zone(e).await?
@@ -132,7 +136,7 @@ impl App {
         let details = json!({
             "group": group.code,
             "application": application.as_ref().map(|a| &a.code),
-            "on_behalf_of": req.on_behalf_of,
+            "on_behalf_of": on_behalf_of,
         });
         tx.audit(&AuditRecord {
             at: now,

@@ -1,0 +1,279 @@
+//! The subcommands.
+
+use crate::config::{self, Config};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use guichet_app::admin::PersonInput;
+use guichet_app::{App, AppConfig, Caller, SystemClock};
+use guichet_core::person::RoleKind;
+use guichet_store::{Store, StoreOptions};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "guichet",
+    version,
+    about = "Guichet: the service desk of an académie"
+)]
+pub struct Args {
+    /// Configuration file (default: ./guichet.toml when it exists).
+    #[arg(long, global = true, env = "GUICHET_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (creates and migrates the database on first start).
+    Serve {
+        /// Address to listen on (default from the configuration: 127.0.0.1:8080).
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+        /// Load the demo data first, if it is not there yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Load demo data (idempotent) and print the demo logins.
+    Demo {
+        /// How many tickets to generate.
+        #[arg(long, default_value_t = 50_000)]
+        tickets: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// People.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a person with a local account.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Make them an administrator (at the root of the organisation tree).
+        #[arg(long)]
+        admin: bool,
+        /// Read a password from standard input (otherwise: no local password, SSO or tokens only).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create an API token and print it alone on standard output.
+    Create {
+        /// The person's email.
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print a commented sample configuration.
+    Example,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    if let Command::Config {
+        command: ConfigCommand::Example,
+    } = args.command
+    {
+        print!("{}", config::EXAMPLE);
+        return Ok(());
+    }
+    let config = Config::load(args.config.as_deref())?;
+    init_tracing(&config.log);
+    let app = open(&config).await?;
+    match args.command {
+        Command::Serve { addr, demo } => {
+            if demo {
+                load_demo(&app, 50_000, 42).await?;
+            }
+            serve(app, addr.unwrap_or(config.addr)).await
+        }
+        Command::Migrate => Ok(()),
+        Command::Demo { tickets, seed } => load_demo(&app, tickets, seed).await,
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    admin,
+                    password_stdin,
+                },
+        } => {
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .context("reading the password")?;
+                Some(s.trim_end_matches(['\n', '\r']).to_owned())
+            } else {
+                None
+            };
+            let caller = Caller::system("cli");
+            let person = app
+                .create_person(
+                    &caller,
+                    PersonInput {
+                        email,
+                        display_name: name,
+                        password,
+                        ..PersonInput::default()
+                    },
+                )
+                .await?;
+            if admin {
+                let root = app
+                    .list_org_nodes(Some(guichet_core::org::OrgKind::Academie), None, None, None, 1)
+                    .await?
+                    .into_iter()
+                    .next()
+                    .context("no académie in the organisation tree: load one (guichet demo) before creating an administrator")?;
+                app.grant_role(&caller, person.id, RoleKind::Admin, root.id)
+                    .await?;
+            }
+            eprintln!(
+                "created {} (id {}){}",
+                person.email,
+                person.id,
+                if admin { ", administrator" } else { "" }
+            );
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { user, name },
+        } => {
+            let person = app
+                .person_by_email(&user)
+                .await
+                .with_context(|| format!("no person with email {user}"))?;
+            let token = app
+                .create_token(&Caller::system("cli"), person.id, &name)
+                .await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Config { .. } => Ok(()),
+    }
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Opens (creating if needed) and migrates the database, and builds the use cases over it.
+async fn open(config: &Config) -> anyhow::Result<App> {
+    config.prepare_data_dir()?;
+    let options = StoreOptions {
+        max_connections: config.db_max_connections,
+        ..StoreOptions::default()
+    };
+    let store = Store::connect(&config.database_url, &options)
+        .await
+        .with_context(|| format!("opening {}", config::redact(&config.database_url)))?;
+    let applied = store.migrate().await.context("migrating the database")?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrated");
+    }
+    let app_config = AppConfig {
+        reopen_window_days: config.reopen_window_days,
+        intake_group: config.intake_group.clone(),
+        max_attachment_bytes: config.max_attachment_bytes,
+        ..AppConfig::default()
+    };
+    Ok(App::new(store, Arc::new(SystemClock), app_config))
+}
+
+async fn load_demo(app: &App, tickets: usize, seed: u64) -> anyhow::Result<()> {
+    let opts = guichet_demo::DemoOptions {
+        tickets,
+        seed,
+        ..guichet_demo::DemoOptions::default()
+    };
+    let report = guichet_demo::load(app.store(), &opts).await?;
+    if report.already_loaded {
+        eprintln!("demo data already loaded");
+    } else {
+        eprintln!(
+            "demo data loaded: {} establishments, {} people ({} agents), {} tickets",
+            report.establishments, report.persons, report.agents, report.tickets
+        );
+    }
+    eprintln!("demo logins (password in the last column):");
+    for l in &report.logins {
+        eprintln!("  {:<10} {:<40} {}", l.role, l.email, l.password);
+    }
+    eprintln!(
+        "API: guichet token create --user <email>, then curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8080/api/v1/tickets"
+    );
+    Ok(())
+}
+
+async fn serve(app: App, addr: SocketAddr) -> anyhow::Result<()> {
+    let router = guichet_web::router(app.clone());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    tracing::info!(%addr, "guichet serving");
+    eprintln!("Guichet listens on http://{}", listener.local_addr()?);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .context("serving")?;
+    app.store().close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,229 @@
+//! The one typed configuration: defaults, then a TOML file, then `GUICHET_*` variables. Loaded
+//! once in `main` and passed down; validated at start, naming the bad key.
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://path` (created if missing) or `postgres://user:password@host/db`.
+    pub database_url: String,
+    /// Where `guichet serve` listens.
+    pub addr: SocketAddr,
+    /// Connections to the database (readers on SQLite).
+    pub db_max_connections: u32,
+    /// Log filter, as `RUST_LOG` (`info`, `guichet=debug,info`).
+    pub log: String,
+    /// Days after resolution during which a requester's answer reopens a ticket.
+    pub reopen_window_days: i64,
+    /// Code of the group that receives requests no application routes (default: the first N1).
+    pub intake_group: Option<String>,
+    /// Largest attachment, in bytes.
+    pub max_attachment_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://data/guichet.db".into(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            db_max_connections: 8,
+            log: "info".into(),
+            reopen_window_days: 14,
+            intake_group: None,
+            max_attachment_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// A commented sample, printed by `guichet config example`; a test parses it back into the
+/// defaults, so it cannot drift from the struct.
+pub const EXAMPLE: &str = r#"# guichet.toml: every key is optional; the values below are the defaults.
+# Each key can also be set by an environment variable GUICHET_<KEY> (GUICHET_DATABASE_URL…),
+# which wins over this file.
+
+# sqlite://path (the file is created on first start) or postgres://user:password@host:5432/db
+database_url = "sqlite://data/guichet.db"
+# Where `guichet serve` listens.
+addr = "127.0.0.1:8080"
+# Database connections (readers on SQLite; SQLite always has one writer).
+db_max_connections = 8
+# Log filter: error, warn, info, debug, or per module (guichet_web=debug,info).
+log = "info"
+# Days after resolution during which a requester's answer reopens the ticket.
+reopen_window_days = 14
+# Code of the group that receives requests no application routes (default: the first N1 group).
+# intake_group = "DSI-N1"
+# Largest attachment accepted, in bytes.
+max_attachment_bytes = 10485760
+"#;
+
+impl Config {
+    /// Loads the file at `path` (or `./guichet.toml` when it exists), then the environment.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
+        let default_path = PathBuf::from("guichet.toml");
+        let file = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None if default_path.exists() => Some(default_path),
+            None => None,
+        };
+        let mut config = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p)
+                    .with_context(|| format!("reading {}", p.display()))?;
+                toml::from_str(&text).with_context(|| format!("in {}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|k| std::env::var(k).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        fn parse<T: std::str::FromStr>(key: &str, v: String) -> anyhow::Result<T> {
+            v.trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{key}: invalid value {v:?}"))
+        }
+        if let Some(v) = var("GUICHET_DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = var("GUICHET_ADDR") {
+            self.addr = parse("GUICHET_ADDR", v)?;
+        }
+        if let Some(v) = var("GUICHET_DB_MAX_CONNECTIONS") {
+            self.db_max_connections = parse("GUICHET_DB_MAX_CONNECTIONS", v)?;
+        }
+        if let Some(v) = var("GUICHET_LOG") {
+            self.log = v;
+        }
+        if let Some(v) = var("GUICHET_REOPEN_WINDOW_DAYS") {
+            self.reopen_window_days = parse("GUICHET_REOPEN_WINDOW_DAYS", v)?;
+        }
+        if let Some(v) = var("GUICHET_INTAKE_GROUP") {
+            self.intake_group = Some(v).filter(|v| !v.trim().is_empty());
+        }
+        if let Some(v) = var("GUICHET_MAX_ATTACHMENT_BYTES") {
+            self.max_attachment_bytes = parse("GUICHET_MAX_ATTACHMENT_BYTES", v)?;
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let url = &self.database_url;
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres:")
+            || url.starts_with("postgresql:"))
+        {
+            bail!(
+                "database_url: must start with sqlite:// or postgres:// (got {})",
+                redact(url)
+            );
+        }
+        if self.db_max_connections == 0 {
+            bail!("db_max_connections: must be at least 1");
+        }
+        if self.reopen_window_days < 0 {
+            bail!("reopen_window_days: must not be negative");
+        }
+        if self.max_attachment_bytes == 0 {
+            bail!("max_attachment_bytes: must be positive");
+        }
+        Ok(())
+    }
+
+    /// For SQLite, creates the database file's directory.
+    pub fn prepare_data_dir(&self) -> anyhow::Result<()> {
+        if let Some(rest) = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))
+        {
+            let path = rest.split('?').next().unwrap_or(rest);
+            if let Some(dir) = Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The URL without its password, for logs and messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn the_example_is_the_defaults() {
+        let parsed: Config = toml::from_str(EXAMPLE).expect("example parses");
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn environment_wins_and_bad_values_name_their_key() {
+        let env: HashMap<&str, &str> = [
+            ("GUICHET_DATABASE_URL", "postgres://u:secret@db/guichet"),
+            ("GUICHET_ADDR", "0.0.0.0:9000"),
+        ]
+        .into();
+        let mut c = Config::default();
+        c.apply_env(|k| env.get(k).map(|v| (*v).to_owned()))
+            .expect("applies");
+        assert_eq!(c.addr.port(), 9000);
+        assert_eq!(c.database_url, "postgres://u:secret@db/guichet");
+        let err = Config::default()
+            .apply_env(|k| (k == "GUICHET_ADDR").then(|| "nowhere".to_owned()))
+            .expect_err("refused");
+        assert!(err.to_string().contains("GUICHET_ADDR"), "{err}");
+        let bad = Config {
+            database_url: "mysql://x".into(),
+            ..Config::default()
+        };
+        assert!(
+            bad.validate()
+                .expect_err("refused")
+                .to_string()
+                .starts_with("database_url")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = toml::from_str::<Config>("databse_url = \"x\"").expect_err("typo refused");
+        assert!(err.to_string().contains("databse_url"), "{err}");
+    }
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redact("postgres://guichet:s3cret@db:5432/g"),
+            "postgres://guichet:***@db:5432/g"
+        );
+        assert_eq!(
+            redact("sqlite://data/guichet.db"),
+            "sqlite://data/guichet.db"
+        );
+    }
+}
