@@ -165,9 +165,9 @@ impl Conn {
             sql.push(" AND parent_id = ").arg(Arg::I64(p.0));
         }
         if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
-            let pattern = format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""));
-            sql.push(" AND (LOWER(name) LIKE ")
-                .arg(Arg::Text(pattern))
+            let needle = q.trim().to_lowercase().replace(['%', '_'], "");
+            sql.push(" AND (")
+                .contains_ignoring_case(self.is_sqlite(), "name", &needle)
                 .push(" OR uai = ")
                 .arg(Arg::Text(q.trim().to_uppercase()))
                 .push(")");

@@ -164,11 +164,11 @@ impl Conn {
     ) -> Result<Vec<Person>, StoreError> {
         let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM person WHERE 1 = 1"));
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
-            sql.push(" AND (LOWER(display_name) LIKE ")
-                .arg(Arg::Text(pattern.clone()))
+            let needle = q.to_lowercase().replace(['%', '_'], "");
+            sql.push(" AND (")
+                .contains_ignoring_case(self.is_sqlite(), "display_name", &needle)
                 .push(" OR email LIKE ")
-                .arg(Arg::Text(pattern))
+                .arg(Arg::Text(format!("%{needle}%")))
                 .push(")");
         }
         if let Some((name, id)) = after {

@@ -56,6 +56,56 @@ impl Sql {
         self.text.push(')');
         self
     }
+
+    /// Appends "`column` contains `needle`, whatever the case", the same on both engines.
+    /// `needle` is lower-case text without wildcards. PostgreSQL's `LOWER` folds every letter, but
+    /// SQLite's `LOWER` and `LIKE` fold ASCII only (`école` would never find `École`): there a
+    /// `GLOB` pattern lists the cases of each letter instead (`*[éÉ]cole*`).
+    pub fn contains_ignoring_case(
+        &mut self,
+        sqlite: bool,
+        column: &str,
+        needle: &str,
+    ) -> &mut Self {
+        if sqlite {
+            self.push(column)
+                .push(" GLOB ")
+                .arg(Arg::Text(glob_ignoring_case(needle)))
+        } else {
+            self.push("LOWER(")
+                .push(column)
+                .push(") LIKE ")
+                .arg(Arg::Text(format!("%{needle}%")))
+        }
+    }
+}
+
+/// A SQLite `GLOB` pattern matching any text that contains `needle` in any case: each letter
+/// becomes the class of its cases, and GLOB's own wildcards are matched literally.
+fn glob_ignoring_case(needle: &str) -> String {
+    let mut out = String::from("*");
+    for c in needle.chars() {
+        let mut cases = vec![c];
+        for other in [
+            c.to_lowercase().collect::<Vec<_>>(),
+            c.to_uppercase().collect(),
+        ] {
+            if let [single] = other[..]
+                && !cases.contains(&single)
+            {
+                cases.push(single);
+            }
+        }
+        if cases.len() > 1 || matches!(c, '*' | '?' | '[') {
+            out.push('[');
+            out.extend(cases);
+            out.push(']');
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('*');
+    out
 }
 
 /// Binds every [`Arg`] of `$args` to the query `$q`, in order.
@@ -92,5 +142,13 @@ mod tests {
             .list([Arg::I16(2), Arg::I16(3)]);
         assert_eq!(sql.text, "SELECT 1 WHERE a = $1 AND b IN ($2, $3)");
         assert_eq!(sql.args.len(), 3);
+    }
+
+    #[test]
+    fn glob_patterns_list_every_case() {
+        assert_eq!(glob_ignoring_case("école"), "*[éÉ][cC][oO][lL][eE]*");
+        assert_eq!(glob_ignoring_case("œ 1-*?[]"), "*[œŒ] 1-[*][?][[]]*");
+        // Letters whose other case is not one character keep their own.
+        assert_eq!(glob_ignoring_case("ß"), "*ß*");
     }
 }
