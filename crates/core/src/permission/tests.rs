@@ -102,10 +102,7 @@ fn a_director_sees_their_schools_tickets_read_only() {
         may(&director, TicketAction::Read, &ticket(101, 11, 50)),
         NOT_VISIBLE
     );
-    assert_eq!(
-        may(&director, TicketAction::ReadInternal, &colleague_ticket).is_err(),
-        true
-    );
+    assert!(may(&director, TicketAction::ReadInternal, &colleague_ticket).is_err());
 }
 
 #[test]

@@ -165,10 +165,12 @@ impl Tx {
         Ok(TicketRef::new(year, seq))
     }
 
-    /// Inserts a ticket with its reference; returns the stored ticket.
+    /// Inserts a ticket with its reference; returns the stored ticket (built from what was
+    /// written, not read back: this is the hot path of every submission).
     pub async fn insert_ticket(&mut self, t: &NewTicket) -> Result<Ticket, StoreError> {
         use chrono::Datelike;
         let reference = self.next_reference(t.created_at.year()).await?;
+        let created_at = ts(t.created_at);
         let id: i64 = on!(self, |c| {
             sqlx::query_scalar(
                 "INSERT INTO ticket (reference, type, channel, status, is_open, urgency, impact,
@@ -197,11 +199,38 @@ impl Tx {
             .bind(t.group.map(|g| g.0))
             .bind(t.level.as_i16())
             .bind(&t.subject)
-            .bind(ts(t.created_at))
+            .bind(created_at)
             .fetch_one(c)
             .await?
         });
-        self.ticket(TicketId(id)).await
+        Ok(Ticket {
+            id: TicketId(id),
+            reference,
+            ticket_type: t.ticket_type,
+            channel: t.channel,
+            status: t.status,
+            waiting_on: None,
+            urgency: t.urgency,
+            impact: t.impact,
+            priority: t.priority,
+            application: t.application,
+            requester: t.requester,
+            created_by: t.created_by,
+            zone: t.zone.clone(),
+            group: t.group,
+            assignee: None,
+            level: t.level,
+            subject: t.subject.clone(),
+            solution: None,
+            satisfaction: None,
+            satisfaction_comment: None,
+            created_at,
+            updated_at: created_at,
+            taken_at: None,
+            resolved_at: None,
+            closed_at: None,
+            watchers: Vec::new(),
+        })
     }
 
     /// Writes back every field a use case may change.

@@ -120,6 +120,27 @@ impl Tx {
         })
     }
 
+    /// Indexes a new ticket's terms (one statement, where [`Tx::index_terms`] may need two).
+    pub async fn index_new_ticket(
+        &mut self,
+        ticket: TicketId,
+        terms: &str,
+    ) -> Result<(), StoreError> {
+        let sql = if self.is_sqlite() {
+            "INSERT INTO ticket_search (rowid, terms) VALUES ($1, $2)"
+        } else {
+            "INSERT INTO ticket_search (ticket_id, terms) VALUES ($1, $2)"
+        };
+        on!(self, |c| {
+            sqlx::query(sql)
+                .bind(ticket.0)
+                .bind(terms)
+                .execute(c)
+                .await?;
+        });
+        Ok(())
+    }
+
     /// Adds search terms (already stemmed by `guichet_core::search::index_text`) to a ticket.
     pub async fn index_terms(&mut self, ticket: TicketId, terms: &str) -> Result<(), StoreError> {
         if terms.is_empty() {
