@@ -85,3 +85,31 @@ impl<T> NotFoundAs<T> for Result<T, StoreError> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unique_violation_names_its_field_on_both_engines() {
+        for constraint in ["person.email", "person_email_key"] {
+            let e = AppError::from(StoreError::Conflict {
+                constraint: constraint.into(),
+            });
+            assert!(
+                matches!(
+                    e,
+                    AppError::Conflict {
+                        code: "duplicate",
+                        field: Some("email")
+                    }
+                ),
+                "{constraint}: {e:?}"
+            );
+        }
+        let e = AppError::from(StoreError::Conflict {
+            constraint: "ticket_counter_pkey".into(),
+        });
+        assert!(matches!(e, AppError::Conflict { field: None, .. }), "{e:?}");
+    }
+}

@@ -45,6 +45,39 @@ impl App {
     ) -> Result<Change<'a>, AppError> {
         let mut tx = self.store().write().await?;
         let ticket = tx.ticket_for_update(id).await.or_not_found("ticket")?;
+        self.opened(tx, caller, ticket, action)
+    }
+
+    /// Opens a change on `id` that also locks `other`, the two rows in id order, so that two
+    /// changes over the same pair (a link made each way at once) wait for each other instead of
+    /// deadlocking. Returns `other` as read under the lock, `None` when there is no such ticket;
+    /// whether the caller may see it is the use case's question.
+    pub(crate) async fn change_with_other<'a>(
+        &self,
+        caller: &'a Caller,
+        id: TicketId,
+        action: TicketAction,
+        other: TicketId,
+    ) -> Result<(Change<'a>, Option<Ticket>), AppError> {
+        let mut tx = self.store().write().await?;
+        let mut locked = None;
+        if other < id {
+            locked = lock_if_exists(&mut tx, other).await?;
+        }
+        let ticket = tx.ticket_for_update(id).await.or_not_found("ticket")?;
+        if other > id {
+            locked = lock_if_exists(&mut tx, other).await?;
+        }
+        Ok((self.opened(tx, caller, ticket, action)?, locked))
+    }
+
+    fn opened<'a>(
+        &self,
+        tx: Tx,
+        caller: &'a Caller,
+        ticket: Ticket,
+        action: TicketAction,
+    ) -> Result<Change<'a>, AppError> {
         let actor = check(caller, action, &ticket)?;
         Ok(Change {
             tx,
@@ -54,6 +87,14 @@ impl App {
             caller,
             now: self.now(),
         })
+    }
+}
+
+async fn lock_if_exists(tx: &mut Tx, id: TicketId) -> Result<Option<Ticket>, AppError> {
+    match tx.ticket_for_update(id).await {
+        Ok(t) => Ok(Some(t)),
+        Err(guichet_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 

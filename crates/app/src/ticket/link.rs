@@ -2,7 +2,6 @@
 //! watcher of the original, so they follow the one ticket that will be worked.
 
 use super::change::check;
-use crate::error::NotFoundAs;
 use crate::{App, AppError, Caller};
 use guichet_core::TicketId;
 use guichet_core::lifecycle::Move;
@@ -25,8 +24,10 @@ impl App {
         if id == other {
             return Err(AppError::invalid("other", "link.self"));
         }
-        let mut c = self.change(caller, id, TicketAction::Work).await?;
-        let target = c.tx.ticket(other).await.or_not_found("other ticket")?;
+        let (mut c, target) = self
+            .change_with_other(caller, id, TicketAction::Work, other)
+            .await?;
+        let target = target.ok_or(AppError::NotFound("other ticket"))?;
         check(caller, TicketAction::Read, &target).map_err(|e| match e {
             AppError::NotFound(_) => AppError::NotFound("other ticket"),
             e => e,
@@ -68,11 +69,14 @@ impl App {
         id: TicketId,
         other: TicketId,
     ) -> Result<Ticket, AppError> {
-        let mut c = self.change(caller, id, TicketAction::Work).await?;
+        let (mut c, _) = self
+            .change_with_other(caller, id, TicketAction::Work, other)
+            .await?;
         if !c.tx.remove_link(id, other).await? {
             return Err(AppError::NotFound("link"));
         }
-        let data = json!({ "other": other });
+        let other_ref = c.tx.ticket(other).await?.reference;
+        let data = json!({ "other": other_ref });
         c.entry(EntryKind::Unlink, true, "", data.clone()).await?;
         // The other ticket told the link's making; it tells its end too.
         c.tx.add_entry(&NewEntry {

@@ -4,10 +4,10 @@ use super::attach::{self, Upload};
 use super::change::required;
 use crate::{App, AppError, Caller};
 use chrono::Duration;
-use guichet_core::TicketId;
 use guichet_core::lifecycle::{Actor, Move, Status, WaitingOn};
 use guichet_core::permission::TicketAction;
 use guichet_core::ticket::{EntryKind, EventKind};
+use guichet_core::{PersonId, TicketId};
 use guichet_store::ticket::Ticket;
 use serde_json::json;
 
@@ -33,6 +33,13 @@ impl App {
                 c.ticket.waiting_on = Some(WaitingOn::Requester);
             }
             EventKind::Replied
+        } else if c.ticket.requester != caller.person_id().unwrap_or(PersonId(0)) {
+            // A watcher (a duplicate's requester) adds to the conversation and the desk is told,
+            // but only the requester resumes or reopens the ticket, as `reopen` itself allows.
+            if c.ticket.status.is_terminal() {
+                return Err(AppError::conflict("ticket.finished"));
+            }
+            EventKind::RequesterReplied
         } else {
             match c.ticket.status {
                 Status::Waiting if c.ticket.waiting_on == Some(WaitingOn::Requester) => {

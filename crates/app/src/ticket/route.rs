@@ -77,8 +77,15 @@ impl App {
             Route::Escalate => (EntryKind::Escalation, EventKind::Escalated, "escalate"),
             Route::Transfer => (EntryKind::Transfer, EventKind::Transferred, "transfer"),
         };
-        // The reason is the desk's business; the requester sees the change of queue only.
-        c.entry(kind, false, &reason, data.clone()).await?;
+        // The requester sees that their request moved on; the reason is the desk's business.
+        c.entry(kind, true, "", data.clone()).await?;
+        c.entry(
+            EntryKind::Note,
+            false,
+            &reason,
+            json!({ "reason_for": kind }),
+        )
+        .await?;
         c.finish(event, action, data).await
     }
 }

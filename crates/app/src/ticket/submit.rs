@@ -64,11 +64,19 @@ impl App {
         };
         let establishment = match req.establishment {
             Some(e) => Some(e),
-            None if on_behalf_of.is_none() => match caller.subject.establishments.as_slice() {
-                [only] => Some(*only),
-                _ => None,
-            },
-            None => None,
+            None if on_behalf_of.is_none() => only(&caller.subject.establishments),
+            // Phone intake: the requester's school when they have only one, so that the ticket
+            // sits in its zone for the director, the IEN and the DASEN.
+            None => {
+                let roles = conn.roles_of(requester).await?;
+                let mut schools: Vec<OrgNodeId> = roles
+                    .iter()
+                    .filter(|r| r.node_kind == OrgKind::Etablissement)
+                    .map(|r| r.node)
+                    .collect();
+                schools.dedup();
+                only(&schools)
+            }
         };
         let zone = match establishment {
             Some(e) => {
@@ -131,7 +139,7 @@ impl App {
             })
             .await?;
         attach::store_all(&mut tx, ticket.id, entry, &req.attachments, now).await?;
-        tx.index_terms(ticket.id, &index_text(&format!("{subject}\n{body}")))
+        tx.index_new_ticket(ticket.id, &index_text(&format!("{subject}\n{body}")))
             .await?;
         let details = json!({
             "group": group.code,
@@ -170,5 +178,12 @@ impl App {
             .into_iter()
             .min_by_key(|g| (g.level != guichet_core::desk::Level::N1, g.id))
             .ok_or(AppError::conflict("desk.no_group"))
+    }
+}
+
+fn only(nodes: &[OrgNodeId]) -> Option<OrgNodeId> {
+    match nodes {
+        [one] => Some(*one),
+        _ => None,
     }
 }
