@@ -49,12 +49,12 @@ named_enum!(
     Locale, field = "locale", { Fr => "fr", En => "en" }
 );
 
+/// French first.
+#[allow(
+    clippy::derivable_impls,
+    reason = "named_enum! cannot carry #[default]"
+)]
 impl Default for Locale {
-    /// French first.
-    #[expect(
-        clippy::derivable_impls,
-        reason = "named_enum! cannot carry #[default]"
-    )]
     fn default() -> Self {
         Self::Fr
     }
