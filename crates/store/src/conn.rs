@@ -32,7 +32,7 @@ pub(crate) enum Raw<'a> {
 enum Inner {
     Sqlite(PoolConnection<Sqlite>),
     Postgres(PoolConnection<Postgres>),
-    SqliteTx(Transaction<'static, Sqlite>),
+    SqliteTx(crate::group::GroupTx),
     PostgresTx(Transaction<'static, Postgres>),
 }
 
@@ -63,7 +63,7 @@ impl Conn {
         match &mut self.0 {
             Inner::Sqlite(c) => Raw::Sqlite(c),
             Inner::Postgres(c) => Raw::Postgres(c),
-            Inner::SqliteTx(t) => Raw::Sqlite(t),
+            Inner::SqliteTx(t) => Raw::Sqlite(t.conn()),
             Inner::PostgresTx(t) => Raw::Postgres(t),
         }
     }
@@ -79,13 +79,15 @@ impl Conn {
     }
 }
 
-/// A write transaction: `BEGIN IMMEDIATE` on SQLite (the write lock is taken up front, so a read
-/// never has to be upgraded), `BEGIN` on PostgreSQL. Dropped without [`Tx::commit`], it rolls back.
+/// A write transaction: on SQLite a savepoint in the writer's shared `BEGIN IMMEDIATE`
+/// transaction (see [`crate::group`]: the write lock is taken up front, and concurrent commits
+/// share one fsync); `BEGIN` on PostgreSQL. Dropped without [`Tx::commit`], it rolls back.
+/// [`Tx::commit`] returns once the change is durable.
 #[derive(Debug)]
 pub struct Tx(Conn);
 
 impl Tx {
-    pub(crate) fn sqlite(t: Transaction<'static, Sqlite>) -> Self {
+    pub(crate) fn sqlite(t: crate::group::GroupTx) -> Self {
         Self(Conn(Inner::SqliteTx(t)))
     }
 

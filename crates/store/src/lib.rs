@@ -14,6 +14,7 @@ pub mod bulk;
 mod conn;
 pub mod desk;
 mod error;
+mod group;
 mod migrate;
 pub mod org;
 pub mod outbox;
@@ -42,11 +43,13 @@ pub enum Engine {
 
 #[derive(Debug, Clone)]
 enum Pools {
-    /// SQLite has one writer: a single-connection pool queues writers in tokio, fairly and
-    /// without SQLite's busy-sleep, while readers use their own pool (WAL lets them run alongside).
+    /// SQLite has one writer: one connection, kept by the group committer, queues writers in
+    /// tokio, fairly and without SQLite's busy-sleep, and commits them in groups; readers use
+    /// their own pool (WAL lets them run alongside).
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        group: std::sync::Arc<group::Group>,
     },
     Postgres(PgPool),
 }
@@ -89,8 +92,10 @@ impl Store {
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("temp_store", "memory")
                 .pragma("cache_size", "-65536");
+            // Two: the group committer keeps one for good; administrative statements (ANALYZE,
+            // test probes) use the other and wait for the write lock like any SQLite client.
             let write = SqlitePoolOptions::new()
-                .max_connections(1)
+                .max_connections(2)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(base.clone())
                 .await?;
@@ -99,8 +104,9 @@ impl Store {
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(base.read_only(true))
                 .await?;
+            let group = group::Group::start(write.acquire().await?);
             Ok(Self {
-                pools: Pools::Sqlite { read, write },
+                pools: Pools::Sqlite { read, write, group },
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)
@@ -143,7 +149,7 @@ impl Store {
     /// A write transaction.
     pub async fn write(&self) -> Result<Tx, StoreError> {
         Ok(match &self.pools {
-            Pools::Sqlite { write, .. } => Tx::sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Sqlite { group, .. } => Tx::sqlite(group.begin().await?),
             Pools::Postgres(pool) => Tx::postgres(pool.begin().await?),
         })
     }
@@ -210,7 +216,8 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { read, write } => {
+            Pools::Sqlite { read, write, group } => {
+                group.close().await;
                 read.close().await;
                 write.close().await;
             }
