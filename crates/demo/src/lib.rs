@@ -28,7 +28,7 @@ pub use people::DEMO_PASSWORD;
 
 use chrono::{DateTime, Duration, Utc};
 use guichet_core::org::OrgKind;
-use guichet_store::{Engine, Store};
+use guichet_store::Store;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::time::Instant;
@@ -195,12 +195,10 @@ async fn insert(
     world: &reference::World,
     batch: &[guichet_store::bulk::BulkTicket],
 ) -> anyhow::Result<usize> {
-    let per_call = match store.engine() {
-        Engine::Sqlite => 20,
-        Engine::Postgres => 1_000,
-    };
+    // One transaction per thousand tickets: big enough to amortise commits, small enough to let
+    // a running server's writers in between.
     let mut done = 0;
-    for chunk in batch.chunks(per_call) {
+    for chunk in batch.chunks(1_000) {
         done += store.bulk_insert_tickets(&world.zones, chunk).await?;
     }
     Ok(done)

@@ -55,8 +55,12 @@ pub struct BulkEntry {
     pub created_at: DateTime<Utc>,
 }
 
-/// Rows per INSERT statement: keeps every statement under both engines' bound-parameter limits.
-const ROWS_PER_STATEMENT: usize = 400;
+/// Rows per INSERT statement. PostgreSQL takes many (under its 65,535-parameter limit); SQLite
+/// looks each parameter up by name when binding, which grows with the square of their number,
+/// so it gets statements of about a thousand parameters.
+fn rows_per_statement(sqlite: bool) -> usize {
+    if sqlite { 32 } else { 400 }
+}
 
 impl Conn {
     /// The zone columns of every node, computed from the tree in one query.
@@ -96,6 +100,22 @@ impl Store {
         zones: &HashMap<OrgNodeId, TicketZone>,
         tickets: &[BulkTicket],
     ) -> Result<usize, StoreError> {
+        // The search terms are computed before the write lock is taken: stemming is the costly
+        // part of a load and need not keep other writers waiting.
+        let all_terms: Vec<String> = tickets
+            .iter()
+            .map(|t| {
+                let mut terms = index_text(&t.subject);
+                for e in t.entries.iter().filter(|e| e.public) {
+                    let more = index_text(&e.body);
+                    if !more.is_empty() {
+                        terms.push(' ');
+                        terms.push_str(&more);
+                    }
+                }
+                terms
+            })
+            .collect();
         let mut tx = self.write().await?;
         let (mut next_ticket, mut next_entry): (i64, i64) = on!(tx, |c| {
             let t: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM ticket")
@@ -109,7 +129,8 @@ impl Store {
         let mut counters: HashMap<i32, i64> = HashMap::new();
         let sqlite = tx.is_sqlite();
 
-        for chunk in tickets.chunks(ROWS_PER_STATEMENT) {
+        let rows = rows_per_statement(sqlite);
+        for (chunk_index, chunk) in tickets.chunks(rows).enumerate() {
             let mut t_sql = Sql::new(
                 "INSERT INTO ticket (id, reference, type, channel, status, is_open, waiting_on,
                  urgency, impact, priority, application_id, requester_id, created_by_id,
@@ -177,16 +198,11 @@ impl Store {
                     opt_ts(t.resolved_at),
                     opt_ts(t.closed_at),
                 ]);
-                let mut terms = index_text(&t.subject);
                 for e in &t.entries {
                     e_rows.push((next_entry, id, e));
                     next_entry += 1;
-                    let more = index_text(&e.body);
-                    if !more.is_empty() {
-                        terms.push(' ');
-                        terms.push_str(&more);
-                    }
                 }
+                let terms = all_terms[chunk_index * rows + i].clone();
                 if i > 0 {
                     s_sql.push(", ");
                 }
@@ -194,11 +210,11 @@ impl Store {
             }
             execute(&mut tx, t_sql).await?;
             execute(&mut tx, s_sql).await?;
-            for rows in e_rows.chunks(ROWS_PER_STATEMENT) {
+            for entry_rows in e_rows.chunks(rows) {
                 let mut sql = Sql::new(
                     "INSERT INTO ticket_entry (id, ticket_id, kind, public, author_id, body, data, created_at) VALUES ",
                 );
-                for (i, (id, ticket, e)) in rows.iter().enumerate() {
+                for (i, (id, ticket, e)) in entry_rows.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
                     }
