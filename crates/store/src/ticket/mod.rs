@@ -271,19 +271,8 @@ impl Tx {
 
     /// Reads a ticket and locks it until the transaction ends.
     pub async fn ticket_for_update(&mut self, id: TicketId) -> Result<Ticket, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM ticket t WHERE t.id = $1{}",
-            self.for_update()
-        );
-        let mut t = on!(self, |c| {
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(id.0)
-                .fetch_one(c)
-                .await?;
-            from_row(&row)?
-        });
-        t.watchers = self.watchers(id).await?;
-        Ok(t)
+        let lock = self.for_update();
+        self.read_ticket(id, lock).await
     }
 
     pub async fn add_watcher(
@@ -345,7 +334,12 @@ impl Tx {
 
 impl Conn {
     pub async fn ticket(&mut self, id: TicketId) -> Result<Ticket, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM ticket t WHERE t.id = $1");
+        self.read_ticket(id, "").await
+    }
+
+    /// A ticket with its watchers; `suffix` is `FOR UPDATE` or nothing.
+    async fn read_ticket(&mut self, id: TicketId, suffix: &str) -> Result<Ticket, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM ticket t WHERE t.id = $1{suffix}");
         let mut t = on!(self, |c| {
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(id.0)
