@@ -75,13 +75,8 @@ impl App {
         if !token.starts_with(PREFIX) || token.len() != PREFIX.len() + 43 {
             return Ok(Err(TokenError::Malformed));
         }
-        let found = match self
-            .store()
-            .read()
-            .await?
-            .token_by_hash(&digest(token))
-            .await
-        {
+        let mut conn = self.store().read().await?;
+        let (found, person) = match conn.token_and_person(&digest(token)).await {
             Ok(t) => t,
             Err(StoreError::NotFound) => return Ok(Err(TokenError::Unknown)),
             Err(e) => return Err(e.into()),
@@ -89,7 +84,12 @@ impl App {
         if found.revoked {
             return Ok(Err(TokenError::Revoked));
         }
-        let caller = self.caller(found.person, origin).await?;
+        let subject = conn.subject(&person).await?;
+        let caller = Caller {
+            person: Some(person),
+            subject,
+            origin: origin.to_owned(),
+        };
         if !caller.subject.active {
             return Ok(Err(TokenError::Inactive));
         }

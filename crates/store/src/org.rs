@@ -190,6 +190,12 @@ impl Conn {
     /// and its circonscription and département ancestors.
     pub async fn ticket_zone(&mut self, node: OrgNodeId) -> Result<TicketZone, StoreError> {
         let target = self.org_node(node).await?;
+        self.ticket_zone_of(target).await
+    }
+
+    /// [`Conn::ticket_zone`] for a node already read.
+    pub async fn ticket_zone_of(&mut self, target: OrgNode) -> Result<TicketZone, StoreError> {
+        let node = target.id;
         let ancestors: Vec<i64> = target.path.ids().map(|i| i.0).collect();
         let mut sql = crate::sql::Sql::new("SELECT id, kind FROM org_node WHERE id IN ");
         sql.list(ancestors.iter().map(|i| crate::sql::Arg::I64(*i)));

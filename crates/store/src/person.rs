@@ -44,7 +44,7 @@ pub struct PersonRole {
 
 const COLUMNS: &str = "id, uid, email, display_name, locale, active, created_at, updated_at";
 
-fn from_row(r: &impl Get) -> Result<Person, StoreError> {
+pub(crate) fn from_row(r: &impl Get) -> Result<Person, StoreError> {
     Ok(Person {
         id: PersonId(r.i64("id")?),
         uid: r.opt_text("uid")?,

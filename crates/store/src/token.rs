@@ -78,4 +78,31 @@ impl Conn {
             })
         })
     }
+
+    /// The token with this hash and its person, in one query: every API request asks.
+    pub async fn token_and_person(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<(ApiToken, crate::person::Person), StoreError> {
+        on!(self, |c| {
+            let r = sqlx::query(
+                "SELECT t.id AS token_id, t.name AS token_name, t.created_at AS token_created_at,
+                        t.revoked_at, p.id, p.uid, p.email, p.display_name, p.locale, p.active,
+                        p.created_at, p.updated_at
+                 FROM api_token t JOIN person p ON p.id = t.person_id WHERE t.token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_one(c)
+            .await?;
+            let person = crate::person::from_row(&r)?;
+            let token = ApiToken {
+                id: r.i64("token_id")?,
+                person: person.id,
+                name: r.text("token_name")?,
+                created_at: r.ts("token_created_at")?,
+                revoked: r.opt_ts("revoked_at")?.is_some(),
+            };
+            Ok((token, person))
+        })
+    }
 }

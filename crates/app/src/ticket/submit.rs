@@ -87,7 +87,7 @@ impl App {
                 if on_behalf_of.is_none() {
                     may_submit_for(&caller.subject, e)?;
                 }
-                conn.ticket_zone(e).await?
+                conn.ticket_zone_of(node).await?
             }
             None => TicketZone::default(),
         };
