@@ -1,0 +1,830 @@
+//! `guichet-bench run`: the measurements against a running `guichet serve`, over plain HTTP on
+//! loopback: list and search latencies (sequential, after a warm-up, first page and the page
+//! after it), ticket creation with N concurrent clients, and the server's resident memory.
+//!
+//! Every loop is bounded by a count and by a deadline. Summary lines go to stdout, in a stable
+//! format the driver script appends to `bench/results/`; progress goes to stderr.
+
+use crate::latency::{Latencies, Summary, ms};
+use crate::procfs::{Busy, Cpu, Memory, cores, mib};
+use anyhow::{Context, bail};
+use reqwest::{Client, StatusCode, Url};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// What `run` measures, and against what.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// The server, on loopback: `http://127.0.0.1:PORT`.
+    #[arg(long)]
+    pub url: String,
+    /// An administrator's API token: sees every ticket, may file for any school.
+    #[arg(long, env = "BENCH_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// A first-level agent's API token (adds the lists as the desk sees them).
+    #[arg(long, env = "BENCH_AGENT_TOKEN", hide_env_values = true)]
+    pub agent_token: Option<String>,
+    /// The server's process id, for its memory (VmRSS, VmHWM).
+    #[arg(long)]
+    pub pid: Option<u32>,
+    /// Phases, in order: lists, create.
+    #[arg(long, default_value = "lists,create", value_delimiter = ',')]
+    pub phases: Vec<String>,
+    /// Concurrent clients for creation, one run each.
+    #[arg(long, default_value = "32,2", value_delimiter = ',')]
+    pub concurrency: Vec<usize>,
+    /// Tickets created per concurrency.
+    #[arg(long, default_value_t = 20_000)]
+    pub create_count: usize,
+    /// Tickets created first, not measured.
+    #[arg(long, default_value_t = 500)]
+    pub create_warmup: usize,
+    /// Longest a phase (or one creation run) may take, in seconds.
+    #[arg(long, default_value_t = 600)]
+    pub max_secs: u64,
+    /// Applications the new tickets are about, in turn.
+    #[arg(
+        long,
+        default_value = "LSUN,ONDE,ENT,MESSAGERIE,MATERIEL",
+        value_delimiter = ','
+    )]
+    pub applications: Vec<String>,
+    /// Schools (UAI) the new tickets are filed for, in turn.
+    #[arg(long, default_value = "", value_delimiter = ',')]
+    pub create_uais: Vec<String>,
+    /// The group whose open queue is listed.
+    #[arg(long, default_value = "DSI-N1")]
+    pub group: String,
+    /// The school (UAI) whose tickets are listed.
+    #[arg(long)]
+    pub establishment: Option<String>,
+    /// Words searched, one list each: two frequent ones (4-5% of the tickets), a rarer one
+    /// (0.75%), a commune's name (0.1%) and a word no ticket has.
+    #[arg(
+        long,
+        default_value = "imprimante,connexion,sauvegarde,meursault,xylophone",
+        value_delimiter = ','
+    )]
+    pub words: Vec<String>,
+    /// Measured runs of each list.
+    #[arg(long, default_value_t = 200)]
+    pub list_reps: usize,
+    /// Unmeasured runs first.
+    #[arg(long, default_value_t = 20)]
+    pub list_warmup: usize,
+    /// Page size.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Longest one list (both pages, warm-up included) may take, in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub list_max_secs: u64,
+    /// RT 5's REST2 creation rate on this machine (tickets/s), for the ratio.
+    #[arg(long)]
+    pub rt_rest_rate: Option<f64>,
+    /// Tickets/s the best creation run must reach.
+    #[arg(long, default_value_t = 2000.0)]
+    pub target_create: f64,
+    /// How many times RT's rate the best creation run must reach.
+    #[arg(long, default_value_t = 500.0)]
+    pub target_ratio: f64,
+    /// The p99 every list must stay under, in ms.
+    #[arg(long, default_value_t = 50.0)]
+    pub target_p99_ms: f64,
+    /// The server's peak resident memory must stay under this, in MiB.
+    #[arg(long, default_value_t = 150.0)]
+    pub target_rss_mib: f64,
+}
+
+/// Values of a comma-separated option, trimmed, empty ones dropped.
+fn clean(values: Vec<String>) -> Vec<String> {
+    values
+        .into_iter()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+impl RunArgs {
+    /// Drops empty values (`--create-uais ""`) and empty tokens.
+    pub fn cleaned(self) -> Self {
+        Self {
+            agent_token: self.agent_token.filter(|t| !t.trim().is_empty()),
+            establishment: self.establishment.filter(|e| !e.trim().is_empty()),
+            phases: clean(self.phases),
+            applications: clean(self.applications),
+            create_uais: clean(self.create_uais),
+            words: clean(self.words),
+            ..self
+        }
+    }
+}
+
+/// Only loopback: the benchmark never sends traffic elsewhere.
+fn base_url(url: &str) -> anyhow::Result<Url> {
+    let u = Url::parse(url).with_context(|| format!("parsing {url}"))?;
+    match u.host_str() {
+        Some("127.0.0.1" | "localhost" | "[::1]" | "::1") if u.scheme() == "http" => Ok(u),
+        _ => bail!("--url must be http:// on loopback (127.0.0.1), got {url}"),
+    }
+}
+
+fn line(out: &mut Vec<String>, s: String) {
+    println!("{s}");
+    out.push(s);
+}
+
+fn memory_line(out: &mut Vec<String>, pid: Option<u32>, when: &str) -> Option<Memory> {
+    let pid = pid?;
+    match Memory::read(pid) {
+        Ok(m) => {
+            line(
+                out,
+                format!("(c) memory of guichet serve (pid {pid}) {when}: {m}"),
+            );
+            Some(m)
+        }
+        Err(e) => {
+            line(out, format!("(c) memory {when}: unavailable ({e})"));
+            None
+        }
+    }
+}
+
+/// One list to measure.
+#[derive(Debug, Clone)]
+struct ListCase {
+    name: String,
+    agent: bool,
+    query: Vec<(String, String)>,
+}
+
+/// What one list measurement found.
+#[derive(Debug)]
+struct ListResult {
+    first: Summary,
+    items: usize,
+    second: Option<(Summary, usize)>,
+    errors: usize,
+    error_sample: Option<String>,
+}
+
+/// One GET, timed from sending to the last byte of the body.
+async fn get(client: &Client, url: &Url, token: &str) -> Result<(Duration, Vec<u8>), String> {
+    let started = Instant::now();
+    let res = client
+        .get(url.clone())
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| format!("GET {url}: {e}"))?;
+    let status = res.status();
+    let body = res
+        .bytes()
+        .await
+        .map_err(|e| format!("GET {url}: reading the body: {e}"))?;
+    let elapsed = started.elapsed();
+    if status != StatusCode::OK {
+        return Err(format!(
+            "GET {url}: {status}: {}",
+            String::from_utf8_lossy(&body[..body.len().min(300)])
+        ));
+    }
+    Ok((elapsed, body.to_vec()))
+}
+
+/// Items and next cursor of a ticket page.
+fn page_of(body: &[u8]) -> Result<(usize, Option<String>), String> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let items = v
+        .get("items")
+        .and_then(Value::as_array)
+        .map(Vec::len)
+        .ok_or("no items array")?;
+    let next = v
+        .get("next_cursor")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Ok((items, next))
+}
+
+/// Failed requests: how many, and the first one's message.
+#[derive(Debug, Default)]
+struct Errors {
+    count: usize,
+    first: Option<String>,
+}
+
+/// Runs one URL `warmup` times unmeasured then `reps` times measured, one after another.
+async fn repeat(
+    client: &Client,
+    url: &Url,
+    token: &str,
+    warmup: usize,
+    reps: usize,
+    deadline: Instant,
+    errors: &mut Errors,
+) -> (Latencies, Option<Vec<u8>>) {
+    let mut lat = Latencies::with_capacity(reps);
+    let mut first_body = None;
+    for i in 0..warmup + reps {
+        if Instant::now() >= deadline {
+            break;
+        }
+        match get(client, url, token).await {
+            Ok((d, body)) => {
+                if first_body.is_none() {
+                    first_body = Some(body);
+                }
+                if i >= warmup {
+                    lat.record(d);
+                }
+            }
+            Err(e) => {
+                errors.count += 1;
+                errors.first.get_or_insert(e);
+            }
+        }
+    }
+    (lat, first_body)
+}
+
+async fn measure_list(
+    client: &Client,
+    base: &Url,
+    token: &str,
+    case: &ListCase,
+    args: &RunArgs,
+    deadline: Instant,
+) -> anyhow::Result<ListResult> {
+    let mut url = base.join("/api/v1/tickets")?;
+    url.query_pairs_mut().extend_pairs(&case.query);
+    let mut errors = Errors::default();
+    let (lat, body) = repeat(
+        client,
+        &url,
+        token,
+        args.list_warmup,
+        args.list_reps,
+        deadline,
+        &mut errors,
+    )
+    .await;
+    let (items, next) = match body.as_deref().map(page_of) {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => bail!("{}: {e}", case.name),
+        None => bail!(
+            "{}: no answer: {}",
+            case.name,
+            errors.first.unwrap_or_default()
+        ),
+    };
+    let second = match next {
+        Some(cursor) => {
+            let mut url2 = url.clone();
+            url2.query_pairs_mut().append_pair("cursor", &cursor);
+            let (lat2, body2) = repeat(
+                client,
+                &url2,
+                token,
+                args.list_warmup,
+                args.list_reps,
+                deadline,
+                &mut errors,
+            )
+            .await;
+            let items2 = body2
+                .as_deref()
+                .map(page_of)
+                .and_then(Result::ok)
+                .map_or(0, |(n, _)| n);
+            Some((lat2.summary(), items2))
+        }
+        None => None,
+    };
+    Ok(ListResult {
+        first: lat.summary(),
+        items,
+        second,
+        errors: errors.count,
+        error_sample: errors.first,
+    })
+}
+
+fn list_cases(args: &RunArgs) -> Vec<ListCase> {
+    let limit = args.limit.to_string();
+    let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .chain(std::iter::once(("limit".to_owned(), limit.clone())))
+            .collect()
+    };
+    let group = args.group.as_str();
+    let mut cases = vec![ListCase {
+        name: format!("group {group} open queue [admin]"),
+        agent: false,
+        query: q(&[("group", group), ("status", "open")]),
+    }];
+    if args.agent_token.is_some() {
+        cases.push(ListCase {
+            name: format!("group {group} open queue [agent]"),
+            agent: true,
+            query: q(&[("group", group), ("status", "open")]),
+        });
+        cases.push(ListCase {
+            name: format!("group {group} open queue by priority [agent]"),
+            agent: true,
+            query: q(&[("group", group), ("status", "open"), ("sort", "-priority")]),
+        });
+        cases.push(ListCase {
+            name: "everything the agent may see [agent]".into(),
+            agent: true,
+            query: q(&[]),
+        });
+    }
+    if let Some(uai) = &args.establishment {
+        cases.push(ListCase {
+            name: format!("school {uai} tickets [admin]"),
+            agent: false,
+            query: q(&[("establishment", uai)]),
+        });
+    }
+    for w in &args.words {
+        cases.push(ListCase {
+            name: format!("search q={w} [admin]"),
+            agent: false,
+            query: q(&[("q", w)]),
+        });
+    }
+    if let (Some(w), Some(_)) = (args.words.first(), &args.agent_token) {
+        cases.push(ListCase {
+            name: format!("search q={w} [agent]"),
+            agent: true,
+            query: q(&[("q", w)]),
+        });
+    }
+    cases
+}
+
+const SUBJECTS: &[&str] = &[
+    "Impossible d'imprimer les bulletins du trimestre",
+    "Connexion à l'ENT refusée pour une classe de CM2",
+    "Messagerie : les courriels n'arrivent plus depuis ce matin",
+    "Imprimante de la salle des maîtres hors service",
+    "Mot de passe oublié pour LSUN",
+    "Tableau numérique : l'ordinateur ne détecte plus l'écran",
+    "Réseau wifi très lent dans le bâtiment B",
+    "Demande d'ouverture de compte pour une remplaçante",
+];
+
+const BODIES: &[&str] = &[
+    "Bonjour, depuis lundi l'application affiche une erreur à l'enregistrement des appréciations. \
+     Nous avons essayé avec Firefox et Chrome, sans succès. Merci de votre aide.",
+    "Bonjour, plusieurs élèves n'arrivent pas à se connecter malgré des identifiants corrects. \
+     Le message indique « compte verrouillé ». Cordialement, la directrice.",
+    "L'imprimante réseau affiche « bourrage papier » alors qu'aucune feuille n'est coincée. \
+     Nous l'avons redémarrée deux fois. Pouvez-vous envoyer un technicien ?",
+    "Bonjour, je remplace une collègue jusqu'aux vacances de février et je n'ai pas encore d'accès. \
+     Pourriez-vous créer mon compte ? Merci d'avance.",
+];
+
+fn ticket_body(i: usize, run: &str, apps: &[String], uais: &[String]) -> Value {
+    let urgency = ["medium", "low", "high"][i % 3];
+    let impact = ["low", "medium"][i % 2];
+    let mut v = json!({
+        "subject": format!("{} (réf. {run}-{i:06})", SUBJECTS[i % SUBJECTS.len()]),
+        "body": BODIES[i % BODIES.len()],
+        "urgency": urgency,
+        "impact": impact,
+    });
+    if !apps.is_empty() {
+        v["application"] = json!(apps[i % apps.len()]);
+    }
+    if !uais.is_empty() {
+        v["establishment"] = json!(uais[(i / 3) % uais.len()]);
+    }
+    v
+}
+
+/// What one creation run found.
+#[derive(Debug)]
+struct CreateResult {
+    ok: usize,
+    errors: usize,
+    elapsed: Duration,
+    latencies: Latencies,
+    error_sample: Vec<String>,
+}
+
+/// `count` POSTs by `concurrency` clients sharing one counter; stops early at `deadline`.
+async fn create(
+    client: &Client,
+    base: &Url,
+    args: &Arc<RunArgs>,
+    concurrency: usize,
+    count: usize,
+    run: &str,
+    deadline: Instant,
+) -> anyhow::Result<CreateResult> {
+    let url = base.join("/api/v1/tickets")?;
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(concurrency);
+    for _ in 0..concurrency.max(1) {
+        let (client, url, args, next, run) = (
+            client.clone(),
+            url.clone(),
+            Arc::clone(args),
+            Arc::clone(&next),
+            run.to_owned(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Latencies::with_capacity(count / concurrency.max(1) + 1);
+            let mut errors = 0usize;
+            let mut sample = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count || Instant::now() >= deadline {
+                    break;
+                }
+                let body = ticket_body(i, &run, &args.applications, &args.create_uais);
+                let t = Instant::now();
+                let res = client
+                    .post(url.clone())
+                    .bearer_auth(&args.token)
+                    .json(&body)
+                    .send()
+                    .await;
+                let outcome = match res {
+                    Ok(r) => {
+                        let status = r.status();
+                        match r.bytes().await {
+                            Ok(_) if status == StatusCode::CREATED => Ok(()),
+                            Ok(b) => Err(format!(
+                                "{status}: {}",
+                                String::from_utf8_lossy(&b[..b.len().min(300)])
+                            )),
+                            Err(e) => Err(format!("{status}: reading the body: {e}")),
+                        }
+                    }
+                    Err(e) => Err(e.to_string()),
+                };
+                match outcome {
+                    Ok(()) => lat.record(t.elapsed()),
+                    Err(e) => {
+                        errors += 1;
+                        if sample.len() < 3 {
+                            sample.push(e);
+                        }
+                    }
+                }
+            }
+            (lat, errors, sample)
+        }));
+    }
+    let mut result = CreateResult {
+        ok: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latencies: Latencies::with_capacity(count),
+        error_sample: Vec::new(),
+    };
+    for t in tasks {
+        let (lat, errors, sample) = t.await.context("a client task failed")?;
+        result.ok += lat.len();
+        result.latencies.merge(lat);
+        result.errors += errors;
+        result.error_sample.extend(sample);
+    }
+    result.elapsed = started.elapsed();
+    Ok(result)
+}
+
+/// Waits until `GET /readyz` answers 200, at most `timeout`.
+pub async fn wait_ready(url: &str, timeout: Duration) -> anyhow::Result<()> {
+    let base = base_url(url)?;
+    let ready = base.join("/readyz")?;
+    let client = Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .context("building the HTTP client")?;
+    let started = Instant::now();
+    loop {
+        match client.get(ready.clone()).send().await {
+            Ok(r) if r.status() == StatusCode::OK => {
+                eprintln!("ready after {:.1}s", started.elapsed().as_secs_f64());
+                return Ok(());
+            }
+            Ok(_) | Err(_) if started.elapsed() < timeout => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Ok(r) => bail!("{ready} still answers {} after {timeout:?}", r.status()),
+            Err(e) => bail!("{ready} does not answer after {timeout:?}: {e}"),
+        }
+    }
+}
+
+/// Runs the phases and prints the summary and the verdict on the targets.
+pub async fn run(args: RunArgs) -> anyhow::Result<()> {
+    let args = args.cleaned();
+    let base = base_url(&args.url)?;
+    let client = Client::builder()
+        .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(1024)
+        .build()
+        .context("building the HTTP client")?;
+    let args = Arc::new(args);
+    let mut out = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    let mut noisy = Vec::new();
+
+    line(&mut out, format!("run against {} ({})", base, Busy::now()));
+    let mem_before = memory_line(&mut out, args.pid, "before");
+    let mut worst_p99: Option<(Duration, String)> = None;
+    let mut best_rate: Option<(f64, usize)> = None;
+    let mut create_errors = 0usize;
+
+    for phase in &args.phases {
+        match phase.as_str() {
+            "lists" => {
+                let busy = Busy::now();
+                eprintln!("(b) lists: {busy}");
+                let phase_deadline = Instant::now() + Duration::from_secs(args.max_secs);
+                for case in list_cases(&args) {
+                    // Each list gets its own budget, so one slow list cannot starve the others.
+                    let deadline = (Instant::now() + Duration::from_secs(args.list_max_secs))
+                        .min(phase_deadline);
+                    let token = if case.agent {
+                        args.agent_token.as_deref().unwrap_or(&args.token)
+                    } else {
+                        &args.token
+                    };
+                    let busy = Busy::now();
+                    if busy.noisy() {
+                        noisy.push(format!("list {}: {busy}", case.name));
+                    }
+                    let cpu = Cpu::now(args.pid);
+                    let r = measure_list(&client, &base, token, &case, &args, deadline).await?;
+                    let requests = r.first.n + r.second.map_or(0, |(s, _)| s.n);
+                    let cpu_line = cpu.report(&Cpu::now(args.pid), requests, "request", cores());
+                    let mut pages = vec![("page 1", r.first, r.items)];
+                    if let Some((s, n)) = r.second {
+                        pages.push(("page 2", s, n));
+                    }
+                    for (page, s, items) in pages {
+                        line(
+                            &mut out,
+                            format!(
+                                "(b) list {} {page}: {s}; items={items}; errors={}{}",
+                                case.name,
+                                r.errors,
+                                if s.n < args.list_reps {
+                                    format!(
+                                        " (cut at {}s: {} of {} runs)",
+                                        args.list_max_secs, s.n, args.list_reps
+                                    )
+                                } else {
+                                    String::new()
+                                }
+                            ),
+                        );
+                        let name = format!("{} {page}", case.name);
+                        if worst_p99.as_ref().is_none_or(|(w, _)| s.p99 > *w) {
+                            worst_p99 = Some((s.p99, name.clone()));
+                        }
+                        if s.p99.as_secs_f64() * 1000.0 > args.target_p99_ms {
+                            failures.push(format!(
+                                "list {name}: p99 {} > {} ms",
+                                ms(s.p99),
+                                args.target_p99_ms
+                            ));
+                        }
+                        if s.n < args.list_reps {
+                            failures.push(format!(
+                                "list {name}: only {} of {} runs before the deadline",
+                                s.n, args.list_reps
+                            ));
+                        }
+                    }
+                    line(&mut out, format!("    {cpu_line}"));
+                    if r.errors > 0 {
+                        failures.push(format!(
+                            "list {}: {} errors, e.g. {}",
+                            case.name,
+                            r.errors,
+                            r.error_sample.unwrap_or_default()
+                        ));
+                    }
+                }
+                memory_line(&mut out, args.pid, "after the lists");
+            }
+            "create" => {
+                let run_id = chrono::Utc::now().format("B%H%M%S").to_string();
+                if args.create_warmup > 0 {
+                    let deadline = Instant::now() + Duration::from_secs(args.max_secs);
+                    let conc = args.concurrency.first().copied().unwrap_or(1);
+                    let w = create(
+                        &client,
+                        &base,
+                        &args,
+                        conc,
+                        args.create_warmup,
+                        &format!("{run_id}w"),
+                        deadline,
+                    )
+                    .await?;
+                    eprintln!(
+                        "(a) warm-up: {} created, {} errors{}",
+                        w.ok,
+                        w.errors,
+                        w.error_sample
+                            .first()
+                            .map(|e| format!(", e.g. {e}"))
+                            .unwrap_or_default()
+                    );
+                    create_errors += w.errors;
+                }
+                for (k, &conc) in args.concurrency.iter().enumerate() {
+                    let busy = Busy::now();
+                    eprintln!(
+                        "(a) creating {} tickets with {conc} clients: {busy}",
+                        args.create_count
+                    );
+                    let deadline = Instant::now() + Duration::from_secs(args.max_secs);
+                    let cpu = Cpu::now(args.pid);
+                    let r = create(
+                        &client,
+                        &base,
+                        &args,
+                        conc,
+                        args.create_count,
+                        &format!("{run_id}c{k}"),
+                        deadline,
+                    )
+                    .await?;
+                    let cpu_line = cpu.report(&Cpu::now(args.pid), r.ok, "ticket", cores());
+                    let after = Busy::now();
+                    if busy.noisy() || after.noisy() {
+                        noisy.push(format!("create c={conc}: {busy}; after: {after}"));
+                    }
+                    let rate = r.ok as f64 / r.elapsed.as_secs_f64().max(1e-9);
+                    let s = r.latencies.summary();
+                    line(
+                        &mut out,
+                        format!(
+                            "(a) create POST /api/v1/tickets concurrency={conc}: {} ok / {} errors in {:.1}s -> {rate:.1} tickets/s; latency {s}; machine before: {busy}, after: {after}",
+                            r.ok,
+                            r.errors,
+                            r.elapsed.as_secs_f64()
+                        ),
+                    );
+                    line(&mut out, format!("    {cpu_line}"));
+                    for e in &r.error_sample {
+                        line(&mut out, format!("    error: {e}"));
+                    }
+                    create_errors += r.errors;
+                    if r.ok + r.errors < args.create_count {
+                        failures.push(format!(
+                            "create c={conc}: stopped at the deadline after {} of {} requests",
+                            r.ok + r.errors,
+                            args.create_count
+                        ));
+                    }
+                    if best_rate.is_none_or(|(b, _)| rate > b) {
+                        best_rate = Some((rate, conc));
+                    }
+                    memory_line(&mut out, args.pid, &format!("after creation c={conc}"));
+                }
+            }
+            other => bail!("unknown phase {other:?} (lists, create)"),
+        }
+    }
+    let mem_after = memory_line(&mut out, args.pid, "at the end");
+
+    // The verdict.
+    line(&mut out, "targets:".into());
+    if let Some((rate, conc)) = best_rate {
+        let ok = rate >= args.target_create;
+        line(
+            &mut out,
+            format!(
+                "  creation {rate:.0} tickets/s (best, c={conc}) >= {:.0}: {}",
+                args.target_create,
+                if ok { "MET" } else { "NOT MET" }
+            ),
+        );
+        if !ok {
+            failures.push(format!(
+                "creation {rate:.0} tickets/s < {}",
+                args.target_create
+            ));
+        }
+        if let Some(rt) = args.rt_rest_rate.filter(|r| *r > 0.0) {
+            let ratio = rate / rt;
+            let ok = ratio >= args.target_ratio;
+            line(
+                &mut out,
+                format!(
+                    "  creation vs RT5 REST2 ({rt:.2} tickets/s): x{ratio:.0} >= x{:.0}: {}",
+                    args.target_ratio,
+                    if ok { "MET" } else { "NOT MET" }
+                ),
+            );
+            if !ok {
+                failures.push(format!("x{ratio:.0} RT5's rate < x{}", args.target_ratio));
+            }
+        }
+        let ok = create_errors == 0;
+        line(
+            &mut out,
+            format!(
+                "  creation errors {create_errors} == 0: {}",
+                if ok { "MET" } else { "NOT MET" }
+            ),
+        );
+    }
+    if let Some((p99, name)) = &worst_p99 {
+        let ok = p99.as_secs_f64() * 1000.0 <= args.target_p99_ms;
+        line(
+            &mut out,
+            format!(
+                "  worst list p99 {} ({name}) <= {} ms: {}",
+                ms(*p99),
+                args.target_p99_ms,
+                if ok { "MET" } else { "NOT MET" }
+            ),
+        );
+    }
+    if let (Some(before), Some(after)) = (mem_before, mem_after) {
+        let peak = before.hwm_kib.max(after.hwm_kib).max(after.rss_kib);
+        let ok = peak as f64 / 1024.0 <= args.target_rss_mib;
+        line(
+            &mut out,
+            format!(
+                "  guichet serve peak RSS (VmHWM) {} <= {} MiB: {}",
+                mib(peak),
+                args.target_rss_mib,
+                if ok { "MET" } else { "NOT MET" }
+            ),
+        );
+        if !ok {
+            failures.push(format!("peak RSS {}", mib(peak)));
+        }
+    }
+    if noisy.is_empty() {
+        line(
+            &mut out,
+            format!("no compiler ran during the measurements ({})", Busy::now()),
+        );
+    } else {
+        for n in &noisy {
+            line(&mut out, format!("NOISY: {n}"));
+        }
+    }
+    for f in &failures {
+        eprintln!("not met: {f}");
+    }
+    if create_errors > 0 {
+        bail!("{create_errors} creation requests failed");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_only() {
+        assert!(base_url("http://127.0.0.1:8080").is_ok());
+        assert!(base_url("http://localhost:1").is_ok());
+        assert!(base_url("http://example.org").is_err());
+        assert!(base_url("https://127.0.0.1:8080").is_err());
+    }
+
+    #[test]
+    fn bodies_vary_and_name_the_school() {
+        let uais = vec!["0210001A".to_owned(), "0580002B".to_owned()];
+        let apps = vec!["LSUN".to_owned()];
+        let a = ticket_body(0, "r", &apps, &uais);
+        let b = ticket_body(4, "r", &apps, &uais);
+        assert_ne!(a["subject"], b["subject"]);
+        assert_eq!(a["application"], "LSUN");
+        assert_eq!(a["establishment"], "0210001A");
+        assert_eq!(b["establishment"], "0580002B");
+        let none = ticket_body(1, "r", &[], &[]);
+        assert!(none.get("establishment").is_none());
+        assert!(none.get("application").is_none());
+    }
+
+    #[test]
+    fn pages_parse() {
+        let (n, next) = page_of(br#"{"items":[{},{}],"next_cursor":"abc"}"#).expect("a page");
+        assert_eq!((n, next.as_deref()), (2, Some("abc")));
+        let (n, next) = page_of(br#"{"items":[],"next_cursor":null}"#).expect("a page");
+        assert_eq!((n, next), (0, None));
+        assert!(page_of(b"nope").is_err());
+    }
+}
