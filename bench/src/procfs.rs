@@ -4,6 +4,8 @@
 
 use std::fmt;
 use std::fs;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Resident memory of one process, in KiB, from `/proc/<pid>/status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,11 +72,6 @@ impl Busy {
             load5,
             compilers: count_compilers(),
         }
-    }
-
-    /// Whether a measurement taken now is likely disturbed.
-    pub fn noisy(&self) -> bool {
-        self.compilers > 0
     }
 }
 
@@ -201,6 +198,55 @@ impl Cpu {
         }
         s.push_str(&format!(", rest of the machine {:.2} ms", each(other)));
         s
+    }
+}
+
+impl Cpu {
+    /// How many cores, on average, went to other processes (builds, other services) between
+    /// `self` and `later`: what makes a measurement noisy.
+    pub fn others(&self, later: &Cpu, cores: usize) -> f64 {
+        let d = |a: u64, b: u64| b.saturating_sub(a) as f64;
+        let total = d(self.busy, later.busy) + d(self.idle, later.idle);
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let other = d(self.busy, later.busy)
+            - d(self.server, later.server)
+            - d(self.client, later.client)
+            - d(self.postgres, later.postgres);
+        other.max(0.0) / total * cores as f64
+    }
+}
+
+/// Looks for compilers every half second while a phase runs.
+#[derive(Debug)]
+pub struct Sampler {
+    stop: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<(usize, usize)>,
+}
+
+impl Sampler {
+    pub fn start() -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let task = tokio::task::spawn_blocking(move || {
+            let (mut seen, mut samples) = (0, 0);
+            while !flag.load(Ordering::Relaxed) {
+                samples += 1;
+                if count_compilers() > 0 {
+                    seen += 1;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            (seen, samples)
+        });
+        Self { stop, task }
+    }
+
+    /// Samples that saw a compiler, and samples taken.
+    pub async fn finish(self) -> (usize, usize) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.task.await.unwrap_or((0, 0))
     }
 }
 

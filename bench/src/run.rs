@@ -6,7 +6,7 @@
 //! format the driver script appends to `bench/results/`; progress goes to stderr.
 
 use crate::latency::{Latencies, Summary, ms};
-use crate::procfs::{Busy, Cpu, Memory, cores, mib};
+use crate::procfs::{Busy, Cpu, Memory, Sampler, cores, mib};
 use anyhow::{Context, bail};
 use reqwest::{Client, StatusCode, Url};
 use serde_json::{Value, json};
@@ -526,6 +526,19 @@ pub async fn wait_ready(url: &str, timeout: Duration) -> anyhow::Result<()> {
     }
 }
 
+/// Why a measurement was disturbed, if it was: a compiler seen by the sampler, or other
+/// processes taking more than a quarter of a core on average.
+fn noise((seen, samples): (usize, usize), others: f64) -> Option<String> {
+    let mut why = Vec::new();
+    if seen > 0 {
+        why.push(format!("a compiler ran in {seen} of {samples} samples"));
+    }
+    if others > 0.25 {
+        why.push(format!("other processes used {others:.2} cores on average"));
+    }
+    (!why.is_empty()).then(|| why.join("; "))
+}
+
 /// Runs the phases and prints the summary and the verdict on the targets.
 pub async fn run(args: RunArgs) -> anyhow::Result<()> {
     let args = args.cleaned();
@@ -561,14 +574,16 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
                     } else {
                         &args.token
                     };
-                    let busy = Busy::now();
-                    if busy.noisy() {
-                        noisy.push(format!("list {}: {busy}", case.name));
-                    }
                     let cpu = Cpu::now(args.pid);
+                    let sampler = Sampler::start();
                     let r = measure_list(&client, &base, token, &case, &args, deadline).await?;
+                    let seen = sampler.finish().await;
+                    let cpu_after = Cpu::now(args.pid);
                     let requests = r.first.n + r.second.map_or(0, |(s, _)| s.n);
-                    let cpu_line = cpu.report(&Cpu::now(args.pid), requests, "request", cores());
+                    let cpu_line = cpu.report(&cpu_after, requests, "request", cores());
+                    if let Some(n) = noise(seen, cpu.others(&cpu_after, cores())) {
+                        noisy.push(format!("list {}: {n}", case.name));
+                    }
                     let mut pages = vec![("page 1", r.first, r.items)];
                     if let Some((s, n)) = r.second {
                         pages.push(("page 2", s, n));
@@ -654,6 +669,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
                     );
                     let deadline = Instant::now() + Duration::from_secs(args.max_secs);
                     let cpu = Cpu::now(args.pid);
+                    let sampler = Sampler::start();
                     let r = create(
                         &client,
                         &base,
@@ -664,11 +680,13 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
                         deadline,
                     )
                     .await?;
-                    let cpu_line = cpu.report(&Cpu::now(args.pid), r.ok, "ticket", cores());
-                    let after = Busy::now();
-                    if busy.noisy() || after.noisy() {
-                        noisy.push(format!("create c={conc}: {busy}; after: {after}"));
+                    let seen = sampler.finish().await;
+                    let cpu_after = Cpu::now(args.pid);
+                    let cpu_line = cpu.report(&cpu_after, r.ok, "ticket", cores());
+                    if let Some(n) = noise(seen, cpu.others(&cpu_after, cores())) {
+                        noisy.push(format!("create c={conc}: {n}"));
                     }
+                    let after = Busy::now();
                     let rate = r.ok as f64 / r.elapsed.as_secs_f64().max(1e-9);
                     let s = r.latencies.summary();
                     line(
@@ -776,7 +794,10 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
     if noisy.is_empty() {
         line(
             &mut out,
-            format!("no compiler ran during the measurements ({})", Busy::now()),
+            format!(
+                "quiet: no compiler seen and other processes under 0.25 core during every measurement ({})",
+                Busy::now()
+            ),
         );
     } else {
         for n in &noisy {
@@ -817,6 +838,15 @@ mod tests {
         let none = ticket_body(1, "r", &[], &[]);
         assert!(none.get("establishment").is_none());
         assert!(none.get("application").is_none());
+    }
+
+    #[test]
+    fn noise_reasons() {
+        assert_eq!(noise((0, 10), 0.1), None);
+        assert_eq!(
+            noise((2, 10), 0.5).as_deref(),
+            Some("a compiler ran in 2 of 10 samples; other processes used 0.50 cores on average")
+        );
     }
 
     #[test]
