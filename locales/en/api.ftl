@@ -118,3 +118,17 @@ move-reopen = reopened
 move-reject = rejected
 move-cancel = cancelled
 move-requeue = escalated or transferred
+
+# Absences, delegations, saved views, bulk actions (agent workspace).
+field-absence-end_before_start = An absence must end after it starts.
+field-absence-over = This absence would already be over.
+field-absence-only_shorten = An absence can only be shortened: declare another one to extend it.
+field-absence-delegate_self = Nobody can be their own delegate.
+field-absence-delegate_inactive = This delegate is no longer active.
+field-absence-delegate_no_shared_group = The delegate must be an agent of one of the absent person's groups.
+field-absence-not_an_agent = Only an agent can declare an absence with a delegate.
+rule-absence-not_yours = Only the agent themselves or an administrator manage their absences.
+conflict-absence-overlap = This absence overlaps another one already declared.
+conflict-absence-over = This absence is already over.
+object-absence = Absence
+timeline-assigned-delegate = Assigned to { $assignee }, delegate of { $absent }, absent until { $until }.

@@ -118,3 +118,17 @@ move-reopen = rouvert
 move-reject = refusé
 move-cancel = annulé
 move-requeue = escaladé ou transféré
+
+# Absences, délégations, vues enregistrées, actions groupées (espace agent).
+field-absence-end_before_start = La fin de l’absence doit être postérieure à son début.
+field-absence-over = Cette absence serait déjà terminée.
+field-absence-only_shorten = Une absence peut seulement être raccourcie : déclarez-en une autre pour la prolonger.
+field-absence-delegate_self = On ne peut pas être son propre suppléant.
+field-absence-delegate_inactive = Ce suppléant n’est plus actif.
+field-absence-delegate_no_shared_group = Le suppléant doit être agent d’un des groupes de la personne absente.
+field-absence-not_an_agent = Seul un agent peut déclarer une absence avec suppléance.
+rule-absence-not_yours = Seuls l’agent lui-même ou un administrateur gèrent ses absences.
+conflict-absence-overlap = Cette absence chevauche une autre absence déjà déclarée.
+conflict-absence-over = Cette absence est déjà terminée.
+object-absence = Absence
+timeline-assigned-delegate = Attribué à { $assignee }, suppléant de { $absent }, absent jusqu’au { $until }.

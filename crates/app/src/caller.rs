@@ -47,7 +47,8 @@ impl App {
     pub async fn caller(&self, person: PersonId, origin: &str) -> Result<Caller, AppError> {
         let mut conn = self.store().read().await?;
         let person = conn.person(person).await.or_not_found("person")?;
-        let subject = conn.subject(&person).await?;
+        let mut subject = conn.subject(&person).await?;
+        self.add_delegations(&mut conn, &mut subject).await?;
         Ok(Caller {
             person: Some(person),
             subject,

@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod absence;
 pub mod admin;
 mod caller;
 mod error;

@@ -84,7 +84,8 @@ impl App {
         if found.revoked {
             return Ok(Err(TokenError::Revoked));
         }
-        let subject = conn.subject(&person).await?;
+        let mut subject = conn.subject(&person).await?;
+        self.add_delegations(&mut conn, &mut subject).await?;
         let caller = Caller {
             person: Some(person),
             subject,

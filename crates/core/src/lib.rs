@@ -39,6 +39,7 @@ macro_rules! named_enum {
     };
 }
 
+pub mod absence;
 pub mod desk;
 pub mod error;
 pub mod ids;

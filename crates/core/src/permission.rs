@@ -26,6 +26,10 @@ pub struct Subject {
     pub zones: Vec<Zone>,
     /// Groups this person works in as an agent.
     pub groups: Vec<GroupFacts>,
+    /// Agents away right now whose delegate this person is (directly or down a chain): their
+    /// assigned tickets are this person's to read and work while the absence lasts. Filled by
+    /// the caller's builder from the absences in force at request time; empty by default.
+    pub delegators: Vec<PersonId>,
 }
 
 /// One role as the store returns it: its kind, and the node it is held at.
@@ -46,6 +50,7 @@ impl Subject {
             establishments: Vec::new(),
             zones: Vec::new(),
             groups,
+            delegators: Vec::new(),
         };
         for role in roles {
             let at_establishment = role.zone.kind == OrgKind::Etablissement;
@@ -78,6 +83,7 @@ impl Subject {
             establishments: self.headed.clone(),
             zones: self.zones.clone(),
             groups: self.groups.iter().map(|g| g.id).collect(),
+            assignees: self.delegators.clone(),
         }
     }
 }
@@ -106,6 +112,8 @@ pub struct Visibility {
     pub zones: Vec<Zone>,
     /// Every ticket in these groups' queues.
     pub groups: Vec<GroupId>,
+    /// Every ticket assigned to these people (absent agents the reader stands in for).
+    pub assignees: Vec<PersonId>,
 }
 
 impl Visibility {
@@ -120,6 +128,7 @@ impl Visibility {
                 .as_ref()
                 .is_some_and(|p| self.zones.iter().any(|z| z.contains(p)))
             || t.group.is_some_and(|g| self.groups.contains(&g))
+            || t.assignee.is_some_and(|a| self.assignees.contains(&a))
     }
 }
 
@@ -177,7 +186,9 @@ struct Standing {
 fn standing(s: &Subject, t: &TicketFacts) -> Standing {
     Standing {
         admin: s.admin,
-        handler: t.group.is_some_and(|g| s.in_group(g)) || t.assignee == Some(s.person),
+        handler: t.group.is_some_and(|g| s.in_group(g))
+            || t.assignee == Some(s.person)
+            || t.assignee.is_some_and(|a| s.delegators.contains(&a)),
         requester: t.requester == s.person,
         watcher: t.watchers.contains(&s.person),
         head: t.establishment.is_some_and(|e| s.headed.contains(&e)),

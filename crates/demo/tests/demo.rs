@@ -31,6 +31,7 @@ async fn all_tickets(store: &Store) -> Vec<Ticket> {
         establishments: vec![],
         zones: vec![],
         groups: vec![],
+        assignees: vec![],
     };
     let mut out = Vec::new();
     let mut after: Option<Cursor> = None;

@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod absence;
 pub mod application;
 pub mod audit;
 pub mod bulk;
@@ -19,13 +20,15 @@ mod migrate;
 pub mod org;
 pub mod outbox;
 pub mod person;
+pub mod queue;
 mod sql;
 pub mod ticket;
 pub mod token;
+pub mod view;
 
 pub use conn::{Conn, Tx};
 pub use error::StoreError;
-pub use migrate::latest_version;
+pub use migrate::{latest_version, versions as migration_versions};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

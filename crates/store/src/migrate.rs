@@ -27,6 +27,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0002_search_statistics.sql"),
         postgres: include_str!("../../../migrations/postgres/0002_search_statistics.sql"),
     },
+    Migration {
+        version: 6,
+        name: "agent_desk",
+        sqlite: include_str!("../../../migrations/sqlite/0006_agent_desk.sql"),
+        postgres: include_str!("../../../migrations/postgres/0006_agent_desk.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
@@ -96,6 +102,12 @@ pub(crate) async fn run(store: &Store) -> Result<usize, StoreError> {
         applied += 1;
     }
     Ok(applied)
+}
+
+/// Every migration version this binary knows, oldest first (numbers are assigned per branch,
+/// so there may be gaps until every branch has landed).
+pub fn versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|m| m.version).collect()
 }
 
 /// The newest migration this binary knows.

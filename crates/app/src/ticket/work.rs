@@ -38,6 +38,7 @@ impl App {
             return Err(AppError::invalid("assignee", "required"));
         }
         let mut c = self.change(caller, id, TicketAction::Work).await?;
+        let mut delegate_of = None;
         if let Some(g) = group.filter(|g| Some(*g) != c.ticket.group) {
             let target = c.tx.group(g).await.or_not_found("group")?;
             let current = match c.ticket.group {
@@ -62,14 +63,23 @@ impl App {
             if !c.tx.is_member(g, a).await? {
                 return Err(AppError::invalid("assignee", "assignee.not_in_group"));
             }
-            c.ticket.assignee = Some(a);
+            // Meant for someone away: their delegate gets it, and the timeline says why. The
+            // delegate shares a group with them but maybe not this one; as the assignee they
+            // may work it all the same.
+            let r = self.redirect_assignment(&mut c.tx, a, c.now).await?;
+            c.ticket.assignee = Some(r.assignee);
+            delegate_of = r.delegate_of;
         }
         if c.ticket.assignee.is_some() {
             c.apply(Move::Assign)?;
         } else if c.ticket.status != Status::New {
             c.apply(Move::Requeue)?;
         }
-        let data = json!({ "assignee": c.ticket.assignee, "group": c.ticket.group });
+        let mut data = json!({ "assignee": c.ticket.assignee, "group": c.ticket.group });
+        if let Some((absent, until)) = delegate_of {
+            data["delegate_of"] = json!(absent);
+            data["absent_until"] = json!(until);
+        }
         c.entry(EntryKind::Assignment, true, "", data.clone())
             .await?;
         c.finish(EventKind::Assigned, "assign", data).await

@@ -174,6 +174,29 @@ fn an_assignee_keeps_their_ticket_outside_their_groups() {
 }
 
 #[test]
+fn a_delegate_works_the_absent_agents_tickets_and_no_others() {
+    // Agent 401 of group 51 stands in for agent 400, away; the ticket is in group 52.
+    let mut delegate = agent(401, 51);
+    let mut t = ticket(101, 10, 52);
+    t.assignee = Some(PersonId(400));
+    assert_eq!(may(&delegate, TicketAction::Work, &t), NOT_VISIBLE);
+    assert!(!delegate.visibility().sees(&t));
+    delegate.delegators = vec![PersonId(400)];
+    assert_eq!(may(&delegate, TicketAction::Work, &t), Ok(Actor::Agent));
+    assert_eq!(
+        may(&delegate, TicketAction::ReadInternal, &t),
+        Ok(Actor::Agent)
+    );
+    assert!(delegate.visibility().sees(&t));
+    // Another agent's ticket in that group stays out of reach.
+    t.assignee = Some(PersonId(402));
+    assert_eq!(may(&delegate, TicketAction::Read, &t), NOT_VISIBLE);
+    // An unassigned ticket is nobody's delegation.
+    t.assignee = None;
+    assert!(!delegate.visibility().sees(&t));
+}
+
+#[test]
 fn an_administrator_sees_and_does_everything_but_rate() {
     let admin = person(1, &[role(RoleKind::Admin, &[1], false)]);
     for action in [
@@ -293,7 +316,8 @@ fn any_subject() -> impl Strategy<Value = Subject> {
         0..3,
     );
     let groups = proptest::collection::vec(50i64..53, 0..2);
-    (100i64..104, roles, groups).prop_map(|(id, roles, groups)| {
+    let delegators = proptest::collection::vec(100i64..104, 0..2);
+    (100i64..104, roles, groups, delegators).prop_map(|(id, roles, groups, delegators)| {
         let roles: Vec<RoleAt> = roles
             .iter()
             .map(|(k, (ids, est))| role(*k, ids, *est))
@@ -306,7 +330,9 @@ fn any_subject() -> impl Strategy<Value = Subject> {
                 level: Level::N1,
             })
             .collect();
-        Subject::new(PersonId(id), true, &roles, groups)
+        let mut s = Subject::new(PersonId(id), true, &roles, groups);
+        s.delegators = delegators.into_iter().map(PersonId).collect();
+        s
     })
 }
 

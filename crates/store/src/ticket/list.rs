@@ -23,6 +23,8 @@ pub struct TicketFilter {
     pub open: Option<bool>,
     pub groups: Vec<GroupId>,
     pub assignee: Option<PersonId>,
+    /// Assigned to any of these (an agent and the absent colleagues they stand in for).
+    pub assignees: Vec<PersonId>,
     /// Only tickets nobody is assigned to.
     pub unassigned: bool,
     pub requester: Option<PersonId>,
@@ -160,6 +162,10 @@ fn push_visibility(sql: &mut Sql, v: &Visibility) {
         sql.push(" OR t.group_id IN ")
             .list(v.groups.iter().map(|g| Arg::I64(g.0)));
     }
+    if !v.assignees.is_empty() {
+        sql.push(" OR t.assignee_id IN ")
+            .list(v.assignees.iter().map(|p| Arg::I64(p.0)));
+    }
     sql.push(")");
 }
 
@@ -193,6 +199,9 @@ impl Conn {
         if let Some(a) = filter.assignee {
             sql.push(" AND t.assignee_id = ").arg(Arg::I64(a.0));
         }
+        push_in(&mut sql, "t.assignee_id", &filter.assignees, |p| {
+            Arg::I64(p.0)
+        });
         if filter.unassigned {
             sql.push(" AND t.assignee_id IS NULL");
         }

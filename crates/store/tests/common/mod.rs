@@ -109,6 +109,7 @@ pub fn everything(person: PersonId) -> Visibility {
         establishments: vec![],
         zones: vec![],
         groups: vec![],
+        assignees: vec![],
     }
 }
 

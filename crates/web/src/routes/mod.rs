@@ -1,6 +1,7 @@
 //! The API's routes, mirroring its URLs. Each handler is registered with its OpenAPI
 //! description through `utoipa_axum::routes!`, so the document cannot drift from the code.
 
+mod absences;
 mod reference;
 mod tickets;
 
@@ -11,4 +12,5 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(tickets::routes())
         .merge(reference::routes())
+        .merge(absences::routes())
 }

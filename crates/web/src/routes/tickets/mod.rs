@@ -98,7 +98,7 @@ async fn create(
     Ok(res)
 }
 
-fn date(field: &'static str, v: &str) -> Result<DateTime<Utc>, ApiError> {
+pub(crate) fn date(field: &'static str, v: &str) -> Result<DateTime<Utc>, ApiError> {
     if let Ok(d) = DateTime::parse_from_rfc3339(v) {
         return Ok(d.into());
     }

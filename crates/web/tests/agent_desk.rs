@@ -1,0 +1,223 @@
+//! The agent workspace's API on both engines: absences with a delegate, bulk actions, queues and
+//! saved views, the requester card.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
+use common::{Api, ticket_body};
+use guichet_testkit::{TestDb, both_engines};
+use serde_json::{Value, json};
+
+both_engines!(absences_with_a_delegate);
+
+/// Files a request as school A's director, assigned to `agent` by the administrator.
+async fn assigned_ticket(api: &Api, agent: i64) -> String {
+    let director = api.token(&api.fx.director_a).await;
+    let admin = api.token(&api.fx.admin).await;
+    let created = api
+        .call(
+            "POST",
+            "/api/v1/tickets",
+            Some(&director),
+            Some(ticket_body("Bulletins LSUN bloqués")),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    let reference = created.json["reference"].as_str().expect("ref").to_owned();
+    let assigned = api
+        .call(
+            "POST",
+            &format!("/api/v1/tickets/{reference}/assign"),
+            Some(&admin),
+            Some(json!({ "assignee_id": agent })),
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.json);
+    reference
+}
+
+#[track_caller]
+fn assert_problem(r: &common::Reply, status: StatusCode, field: Option<&str>, code: &str) {
+    assert_eq!(r.status, status, "{}", r.json);
+    assert_eq!(r.content_type, "application/problem+json");
+    assert_eq!(r.json["code"], code, "{}", r.json);
+    match field {
+        Some(f) => assert_eq!(r.json["field"], f, "{}", r.json),
+        None => assert_eq!(r.json["field"], Value::Null),
+    }
+    assert!(r.json["detail"].as_str().is_some_and(|d| !d.is_empty()));
+}
+
+async fn absences_with_a_delegate(db: TestDb) {
+    let api = Api::new(db).await;
+    let fx = &api.fx;
+    {
+        let mut tx = api.app.store().write().await.expect("write");
+        tx.add_member(fx.dsden_n1.id, fx.agent_n1.id)
+            .await
+            .expect("member");
+        tx.commit().await.expect("commit");
+    }
+    let before = assigned_ticket(&api, fx.agent_n1.id.0).await;
+    let n1 = api.token(&fx.agent_n1).await;
+    let dsden = api.token(&fx.agent_dsden).await;
+    let bis = api.token(&fx.agent_n1_bis).await;
+    let show = format!("/api/v1/tickets/{before}");
+    assert_eq!(
+        api.call("GET", &show, Some(&dsden), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let now = Utc::now();
+    let body = |delegate: i64, from: chrono::DateTime<Utc>, to: chrono::DateTime<Utc>| json!({ "delegate_id": delegate, "starts_at": from.to_rfc3339(), "ends_at": to.to_rfc3339() });
+    let declared = api
+        .call(
+            "POST",
+            "/api/v1/absences",
+            Some(&n1),
+            Some(body(
+                fx.agent_dsden.id.0,
+                now - Duration::hours(1),
+                now + Duration::days(7),
+            )),
+        )
+        .await;
+    assert_eq!(declared.status, StatusCode::CREATED, "{}", declared.json);
+    assert_eq!(declared.json["in_force"], true);
+    assert_eq!(declared.json["person_id"], fx.agent_n1.id.0);
+    let id = declared.json["id"].as_i64().expect("id");
+
+    // Refusals name the field.
+    let overlap = api
+        .call(
+            "POST",
+            "/api/v1/absences",
+            Some(&n1),
+            Some(body(
+                fx.agent_n1_bis.id.0,
+                now + Duration::days(6),
+                now + Duration::days(9),
+            )),
+        )
+        .await;
+    assert_problem(
+        &overlap,
+        StatusCode::CONFLICT,
+        Some("starts_at"),
+        "absence.overlap",
+    );
+    let stranger = api
+        .call(
+            "POST",
+            "/api/v1/absences",
+            Some(&n1),
+            Some(body(
+                fx.agent_n2.id.0,
+                now + Duration::days(20),
+                now + Duration::days(21),
+            )),
+        )
+        .await;
+    assert_problem(
+        &stranger,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("delegate_id"),
+        "absence.delegate_no_shared_group",
+    );
+    let bad_date = api
+        .call(
+            "POST",
+            "/api/v1/absences",
+            Some(&n1),
+            Some(json!({ "delegate_id": fx.agent_dsden.id.0, "starts_at": "2026-12-01", "ends_at": "demain" })),
+        )
+        .await;
+    assert_problem(
+        &bad_date,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("ends_at"),
+        "date",
+    );
+    let missing = api
+        .call(
+            "POST",
+            "/api/v1/absences",
+            Some(&n1),
+            Some(json!({ "starts_at": "2026-12-01", "ends_at": "2026-12-02" })),
+        )
+        .await;
+    assert_problem(
+        &missing,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("delegate_id"),
+        "required",
+    );
+    let other = api
+        .call(
+            "GET",
+            &format!("/api/v1/absences?person={}", fx.agent_n1.id.0),
+            Some(&bis),
+            None,
+        )
+        .await;
+    assert_problem(&other, StatusCode::FORBIDDEN, None, "absence.not_yours");
+
+    // In force: the delegate reads the absent agent's ticket, and new assignments go to them.
+    let listed = api.call("GET", "/api/v1/absences", Some(&n1), None).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(listed.json.as_array().map(Vec::len), Some(1));
+    let dsden = api.token(&fx.agent_dsden).await;
+    assert_eq!(
+        api.call("GET", &show, Some(&dsden), None).await.status,
+        StatusCode::OK
+    );
+    let during = assigned_ticket(&api, fx.agent_n1.id.0).await;
+    let t = api
+        .call(
+            "GET",
+            &format!("/api/v1/tickets/{during}"),
+            Some(&dsden),
+            None,
+        )
+        .await;
+    assert_eq!(
+        t.json["ticket"]["assignee_id"], fx.agent_dsden.id.0,
+        "{}",
+        t.json
+    );
+
+    // Back early: only shorter, then cancelled (it ends now).
+    let later = api
+        .call(
+            "PATCH",
+            &format!("/api/v1/absences/{id}"),
+            Some(&n1),
+            Some(json!({ "ends_at": (now + Duration::days(30)).to_rfc3339() })),
+        )
+        .await;
+    assert_problem(
+        &later,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("ends_at"),
+        "absence.only_shorten",
+    );
+    let ended = api
+        .call("DELETE", &format!("/api/v1/absences/{id}"), Some(&n1), None)
+        .await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.json);
+    assert_eq!(ended.json["in_force"], false);
+    assert_eq!(
+        api.call("GET", &show, Some(&dsden), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let gone = api
+        .call("DELETE", "/api/v1/absences/nope", Some(&n1), None)
+        .await;
+    assert_problem(&gone, StatusCode::NOT_FOUND, None, "not_found");
+
+    let spec = api.call("GET", "/api/v1/openapi.json", None, None).await;
+    for path in ["/absences", "/absences/{id}"] {
+        assert!(spec.json["paths"][path].is_object(), "{path} missing");
+    }
+}
