@@ -132,3 +132,4 @@ conflict-absence-overlap = This absence overlaps another one already declared.
 conflict-absence-over = This absence is already over.
 object-absence = Absence
 timeline-assigned-delegate = Assigned to { $assignee }, delegate of { $absent }, absent until { $until }.
+field-bulk-too_many = A bulk action covers at most 100 tickets.

@@ -132,3 +132,4 @@ conflict-absence-overlap = Cette absence chevauche une autre absence déjà déc
 conflict-absence-over = Cette absence est déjà terminée.
 object-absence = Absence
 timeline-assigned-delegate = Attribué à { $assignee }, suppléant de { $absent }, absent jusqu’au { $until }.
+field-bulk-too_many = Une action groupée porte sur 100 tickets au plus.

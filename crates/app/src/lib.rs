@@ -9,6 +9,7 @@
 
 pub mod absence;
 pub mod admin;
+pub mod bulk;
 mod caller;
 mod error;
 mod lookup;

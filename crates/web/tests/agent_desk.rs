@@ -9,7 +9,7 @@ use common::{Api, ticket_body};
 use guichet_testkit::{TestDb, both_engines};
 use serde_json::{Value, json};
 
-both_engines!(absences_with_a_delegate);
+both_engines!(absences_with_a_delegate, bulk_actions_report_each_ticket);
 
 /// Files a request as school A's director, assigned to `agent` by the administrator.
 async fn assigned_ticket(api: &Api, agent: i64) -> String {
@@ -220,4 +220,113 @@ async fn absences_with_a_delegate(db: TestDb) {
     for path in ["/absences", "/absences/{id}"] {
         assert!(spec.json["paths"][path].is_object(), "{path} missing");
     }
+}
+
+async fn bulk_actions_report_each_ticket(db: TestDb) {
+    let api = Api::new(db).await;
+    let fx = &api.fx;
+    let director = api.token(&fx.director_a).await;
+    let agent = api.token(&fx.agent_n1).await;
+    let mut refs = Vec::new();
+    for n in 0..3 {
+        let created = api
+            .call(
+                "POST",
+                "/api/v1/tickets",
+                Some(&director),
+                Some(ticket_body(&format!("Poste {n} en panne"))),
+            )
+            .await;
+        refs.push(created.json["reference"].as_str().expect("ref").to_owned());
+    }
+    let taken = api
+        .call(
+            "POST",
+            "/api/v1/tickets/bulk",
+            Some(&agent),
+            Some(json!({ "action": "take", "tickets": [refs[0], refs[1], "2026-999999"] })),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.json);
+    assert_eq!(taken.json["done"], 2);
+    assert_eq!(taken.json["refused"], 1);
+    assert_eq!(taken.json["items"][0]["ticket"]["status"], "in_progress");
+    assert_eq!(taken.json["items"][2]["status"], 404);
+    assert_eq!(taken.json["items"][2]["code"], "not_found");
+
+    // A move the lifecycle refuses is reported with its reason, in the request's language.
+    let resolved = api
+        .raw(
+            "POST",
+            "/api/v1/tickets/bulk",
+            Some(&agent),
+            Some((
+                "application/json",
+                json!({ "action": "resolve", "solution": "Poste réinstallé.", "tickets": [refs[0], refs[2]] })
+                    .to_string(),
+            )),
+            Some("en"),
+        )
+        .await;
+    assert_eq!(resolved.status, StatusCode::OK, "{}", resolved.json);
+    assert_eq!(resolved.json["items"][0]["ok"], true);
+    let refused = &resolved.json["items"][1];
+    assert_eq!(refused["status"], 409);
+    assert_eq!(refused["code"], "lifecycle.not_from_status");
+    assert!(
+        refused["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("cannot")),
+        "{refused}"
+    );
+
+    // The call as a whole: named fields.
+    for (body, field, code) in [
+        (
+            json!({ "action": "take", "tickets": [] }),
+            "tickets",
+            "required",
+        ),
+        (
+            json!({ "action": "fly", "tickets": [refs[0]] }),
+            "action",
+            "invalid",
+        ),
+        (
+            json!({ "action": "assign", "tickets": [refs[0]] }),
+            "assignee_id",
+            "required",
+        ),
+        (
+            json!({ "action": "resolve", "tickets": [refs[0]] }),
+            "solution",
+            "required",
+        ),
+        (
+            json!({ "action": "wait", "waiting_on": "moon", "tickets": [refs[0]] }),
+            "waiting_on",
+            "invalid",
+        ),
+        (json!({ "tickets": [refs[0]] }), "action", "required"),
+    ] {
+        let r = api
+            .call("POST", "/api/v1/tickets/bulk", Some(&agent), Some(body))
+            .await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field), code);
+    }
+    let many: Vec<String> = (1..=101).map(|n| format!("2026-{n:06}")).collect();
+    let r = api
+        .call(
+            "POST",
+            "/api/v1/tickets/bulk",
+            Some(&agent),
+            Some(json!({ "action": "take", "tickets": many })),
+        )
+        .await;
+    assert_problem(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("tickets"),
+        "bulk.too_many",
+    );
 }

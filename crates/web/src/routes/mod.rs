@@ -2,6 +2,7 @@
 //! description through `utoipa_axum::routes!`, so the document cannot drift from the code.
 
 mod absences;
+mod bulk;
 mod reference;
 mod tickets;
 
@@ -13,4 +14,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(tickets::routes())
         .merge(reference::routes())
         .merge(absences::routes())
+        .merge(bulk::routes())
 }
