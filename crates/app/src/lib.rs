@@ -14,6 +14,7 @@ mod caller;
 mod error;
 mod lookup;
 pub mod password;
+pub mod queue;
 pub mod ticket;
 pub mod token;
 

@@ -47,6 +47,7 @@ pub mod lifecycle;
 pub mod org;
 pub mod permission;
 pub mod person;
+pub mod queue;
 pub mod search;
 pub mod ticket;
 pub mod uai;

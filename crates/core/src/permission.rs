@@ -256,6 +256,8 @@ pub enum GlobalAction {
     SubmitOnBehalf,
     /// Look people up (find a requester, an agent to assign).
     ReadPersons,
+    /// Work the desk's queues: counts, saved views, bulk selections.
+    WorkQueues,
     /// Create and change organisation nodes, desks, groups, applications, people and their roles.
     Administer,
 }
@@ -268,7 +270,7 @@ pub fn may_global(subject: &Subject, action: GlobalAction) -> Result<(), Denied>
     }
     let ok = match action {
         GlobalAction::Submit => true,
-        GlobalAction::SubmitOnBehalf | GlobalAction::ReadPersons => {
+        GlobalAction::SubmitOnBehalf | GlobalAction::ReadPersons | GlobalAction::WorkQueues => {
             subject.admin || subject.is_agent()
         }
         GlobalAction::Administer => subject.admin,

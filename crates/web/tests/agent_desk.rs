@@ -9,7 +9,11 @@ use common::{Api, ticket_body};
 use guichet_testkit::{TestDb, both_engines};
 use serde_json::{Value, json};
 
-both_engines!(absences_with_a_delegate, bulk_actions_report_each_ticket);
+both_engines!(
+    absences_with_a_delegate,
+    bulk_actions_report_each_ticket,
+    queues_and_saved_views,
+);
 
 /// Files a request as school A's director, assigned to `agent` by the administrator.
 async fn assigned_ticket(api: &Api, agent: i64) -> String {
@@ -329,4 +333,228 @@ async fn bulk_actions_report_each_ticket(db: TestDb) {
         Some("tickets"),
         "bulk.too_many",
     );
+}
+
+async fn queues_and_saved_views(db: TestDb) {
+    let api = Api::new(db).await;
+    let fx = &api.fx;
+    let director = api.token(&fx.director_a).await;
+    let agent = api.token(&fx.agent_n1).await;
+    let mut refs = Vec::new();
+    for n in 0..3 {
+        let created = api
+            .call(
+                "POST",
+                "/api/v1/tickets",
+                Some(&director),
+                Some(ticket_body(&format!("Poste {n} en panne"))),
+            )
+            .await;
+        refs.push(created.json["reference"].as_str().expect("ref").to_owned());
+    }
+    api.call(
+        "POST",
+        &format!("/api/v1/tickets/{}/take", refs[0]),
+        Some(&agent),
+        None,
+    )
+    .await;
+
+    let ws = api.call("GET", "/api/v1/queues", Some(&agent), None).await;
+    assert_eq!(ws.status, StatusCode::OK, "{}", ws.json);
+    let queues = ws.json["queues"].as_array().expect("queues");
+    assert_eq!(queues[0]["key"], "mine");
+    assert_eq!(queues[0]["open"]["label"], "1");
+    let group = queues
+        .iter()
+        .find(|q| q["code"] == "DSI-N1")
+        .expect("the DSI-N1 queue");
+    assert_eq!(group["open"]["count"], 3);
+    assert_eq!(group["open"]["capped"], false);
+    assert_eq!(group["unassigned"]["count"], 2);
+    let key = group["key"].as_str().expect("key");
+    let new_key = group["unassigned_key"].as_str().expect("key");
+    let page = api
+        .call(
+            "GET",
+            &format!("/api/v1/queues/{new_key}/tickets?limit=1&sort=created"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.json);
+    assert_eq!(page.json["items"][0]["ticket"]["reference"], refs[1]);
+    let cursor = page.json["next_cursor"].as_str().expect("a second page");
+    let next = api
+        .call(
+            "GET",
+            &format!("/api/v1/queues/{new_key}/tickets?limit=1&sort=created&cursor={cursor}"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(next.json["items"][0]["ticket"]["reference"], refs[2]);
+    assert_eq!(next.json["next_cursor"], Value::Null);
+    let all = api
+        .call(
+            "GET",
+            &format!("/api/v1/queues/{key}/tickets"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(all.json["items"].as_array().map(Vec::len), Some(3));
+    let mine = api
+        .call("GET", "/api/v1/queues/mine/tickets", Some(&agent), None)
+        .await;
+    assert_eq!(mine.json["items"][0]["delegated_from"], Value::Null);
+
+    // Not a queue of theirs, not a queue at all, not an agent.
+    let other = format!("/api/v1/queues/group-{}/tickets", fx.dsden_n1.id.0);
+    let r = api.call("GET", &other, Some(&agent), None).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, None, "not_found");
+    let r = api
+        .call(
+            "GET",
+            "/api/v1/queues/everything/tickets",
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, None, "not_found");
+    let r = api
+        .call("GET", "/api/v1/queues", Some(&director), None)
+        .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, None, "desk_only");
+
+    // The ticket list's age filter.
+    let aged = api
+        .call(
+            "GET",
+            "/api/v1/tickets?older_than_days=1",
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(aged.status, StatusCode::OK);
+    assert_eq!(aged.json["items"].as_array().map(Vec::len), Some(0));
+    let fresh = api
+        .call(
+            "GET",
+            "/api/v1/tickets?newer_than_days=1",
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(fresh.json["items"].as_array().map(Vec::len), Some(3));
+    let r = api
+        .call(
+            "GET",
+            "/api/v1/tickets?older_than_days=-2",
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_problem(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("older_than_days"),
+        "age.range",
+    );
+
+    // Saved views.
+    let body = json!({ "name": "Nouveaux LSUN", "filters": {
+        "status": ["new"], "applications": ["LSUN"], "levels": ["N1"], "priorities": ["medium"],
+        "establishment": fx.school_a.uai.as_ref().map(|u| u.to_string()),
+        "zone": fx.circ_dijon.id.0, "newer_than_days": 30, "sort": "created" } });
+    let saved = api
+        .call("POST", "/api/v1/views", Some(&agent), Some(body.clone()))
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.json);
+    assert_eq!(saved.json["filters"]["applications"], json!([fx.lsun.id.0]));
+    let id = saved.json["id"].as_i64().expect("id");
+    let listed = api
+        .call(
+            "GET",
+            &format!("/api/v1/views/{id}/tickets?limit=1"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.json);
+    assert_eq!(
+        listed.json["items"][0]["ticket"]["reference"], refs[1],
+        "oldest first"
+    );
+    let cursor = listed.json["next_cursor"].as_str().expect("more");
+    let next = api
+        .call(
+            "GET",
+            &format!("/api/v1/views/{id}/tickets?limit=1&cursor={cursor}"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(next.json["items"][0]["ticket"]["reference"], refs[2]);
+    let dup = api
+        .call("POST", "/api/v1/views", Some(&agent), Some(body))
+        .await;
+    assert_problem(&dup, StatusCode::CONFLICT, Some("name"), "view.name_taken");
+    for (filters, field, code) in [
+        (json!({ "levels": ["N9"] }), "levels", "invalid"),
+        (
+            json!({ "applications": ["NOPE"] }),
+            "applications",
+            "invalid",
+        ),
+        (json!({ "sort": "up" }), "sort", "invalid"),
+        (
+            json!({ "establishment": "0211234A" }),
+            "establishment",
+            "uai.check_letter",
+        ),
+        (json!({ "colour": "red" }), "filters.colour", "unknown"),
+    ] {
+        let r = api
+            .call(
+                "POST",
+                "/api/v1/views",
+                Some(&agent),
+                Some(json!({ "name": "x", "filters": filters })),
+            )
+            .await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field), code);
+    }
+    let renamed = api
+        .call(
+            "PUT",
+            &format!("/api/v1/views/{id}"),
+            Some(&agent),
+            Some(json!({ "name": "Tous les miens", "filters": { "mine": true } })),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.json);
+    let views = api.call("GET", "/api/v1/views", Some(&agent), None).await;
+    assert_eq!(views.json[0]["name"], "Tous les miens");
+    let bis = api.token(&fx.agent_n1_bis).await;
+    let r = api
+        .call("DELETE", &format!("/api/v1/views/{id}"), Some(&bis), None)
+        .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, None, "not_found");
+    let r = api
+        .call("DELETE", &format!("/api/v1/views/{id}"), Some(&agent), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+
+    let spec = api.call("GET", "/api/v1/openapi.json", None, None).await;
+    for path in [
+        "/queues",
+        "/queues/{key}/tickets",
+        "/views",
+        "/views/{id}",
+        "/views/{id}/tickets",
+        "/tickets/bulk",
+    ] {
+        assert!(spec.json["paths"][path].is_object(), "{path} missing");
+    }
 }

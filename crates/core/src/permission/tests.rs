@@ -290,6 +290,12 @@ fn global_actions() {
         Err(Denied { rule: "admin_only" })
     );
     assert_eq!(may_global(&admin, GlobalAction::Administer), Ok(()));
+    assert_eq!(may_global(&a, GlobalAction::WorkQueues), Ok(()));
+    assert_eq!(may_global(&admin, GlobalAction::WorkQueues), Ok(()));
+    assert_eq!(
+        may_global(&teacher, GlobalAction::WorkQueues),
+        Err(Denied { rule: "desk_only" })
+    );
 
     assert_eq!(may_submit_for(&teacher, OrgNodeId(10)), Ok(()));
     assert_eq!(

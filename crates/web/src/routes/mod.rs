@@ -3,8 +3,10 @@
 
 mod absences;
 mod bulk;
+mod queues;
 mod reference;
 mod tickets;
+mod views;
 
 use crate::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -15,4 +17,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(reference::routes())
         .merge(absences::routes())
         .merge(bulk::routes())
+        .merge(queues::routes())
+        .merge(views::routes())
 }

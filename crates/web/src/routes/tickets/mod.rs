@@ -1,7 +1,7 @@
 //! `/tickets`: create, list, read; the actions on one ticket are in [`actions`].
 
 mod actions;
-mod cursor;
+pub(crate) mod cursor;
 pub mod dto;
 
 use crate::AppState;
@@ -129,6 +129,8 @@ pub(crate) fn date(field: &'static str, v: &str) -> Result<DateTime<Utc>, ApiErr
         ("q" = Option<String>, Query, description = "Words to search"),
         ("created_from" = Option<String>, Query, description = "Date or RFC 3339 timestamp, inclusive"),
         ("created_to" = Option<String>, Query, description = "Date or RFC 3339 timestamp, exclusive"),
+        ("older_than_days" = Option<i64>, Query, description = "Created at least this many days ago (0 to 3650)"),
+        ("newer_than_days" = Option<i64>, Query, description = "Created less than this many days ago (0 to 3650)"),
         ("sort" = Option<String>, Query, description = "-created (default), created, -updated, updated, -priority, priority"),
         ("cursor" = Option<String>, Query, description = "From the previous page's next_cursor"),
         ("limit" = Option<i64>, Query, description = "1 to 200, default 50"),
@@ -193,6 +195,20 @@ async fn list(
         .get("created_to")
         .map(|v| date("created_to", v))
         .transpose()?;
+    // Ages relative to now, narrowing any explicit dates.
+    let older = p.i64("older_than_days")?;
+    let newer = p.i64("newer_than_days")?;
+    for (field, days) in [("older_than_days", older), ("newer_than_days", newer)] {
+        if let Some(d) = days {
+            guichet_core::queue::parse_age(field, d)?;
+        }
+    }
+    let (from, to) = guichet_core::queue::age_window(older, newer, s.app.now());
+    filter.created_from = filter.created_from.max(from);
+    filter.created_to = match (filter.created_to, to) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let sort = p.parse("sort", Sort::parse)?.unwrap_or_default();
     let after = match p.get("cursor") {
         Some(c) => Some(cursor::decode(sort, c).ok_or(FieldError::new("cursor", "cursor"))?),
