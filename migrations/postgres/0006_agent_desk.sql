@@ -28,7 +28,7 @@ CREATE TABLE saved_view (
     UNIQUE (person_id, name)
 );
 
--- Queue counts: a group's unassigned open tickets, and a département's open tickets, each an
--- index range.
+-- Queue counts: a group's unassigned open tickets, and a département's open tickets in the
+-- agent's groups, each one index range (covering: no table reads). Counts stop at 1,001 rows.
 CREATE INDEX ticket_group_unassigned ON ticket (group_id, is_open, assignee_id, id);
-CREATE INDEX ticket_departement_open ON ticket (departement_id, is_open, id);
+CREATE INDEX ticket_departement_open ON ticket (departement_id, is_open, group_id, id);
