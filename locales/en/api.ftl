@@ -140,3 +140,4 @@ object-view = Saved view
 object-queue = Queue
 queue-mine = Assigned to me
 queue-mine-delegated = Including those of { $absent }, away until { $until }
+field-search-too_short = Type at least two characters, or a UAI code.

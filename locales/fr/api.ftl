@@ -140,3 +140,4 @@ object-view = Vue enregistrée
 object-queue = File
 queue-mine = Mes tickets
 queue-mine-delegated = Dont ceux de { $absent }, absent jusqu’au { $until }
+field-search-too_short = Saisissez au moins deux caractères, ou un code UAI.

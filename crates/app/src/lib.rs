@@ -15,6 +15,7 @@ mod error;
 mod lookup;
 pub mod password;
 pub mod queue;
+pub mod requester;
 pub mod ticket;
 pub mod token;
 

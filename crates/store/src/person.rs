@@ -186,6 +186,39 @@ impl Conn {
         })
     }
 
+    /// People holding any role at `node` (an establishment's staff, for phone intake by UAI), in
+    /// name order, keyset-paginated on (name, id).
+    pub async fn persons_at(
+        &mut self,
+        node: OrgNodeId,
+        after: Option<(String, i64)>,
+        limit: i64,
+    ) -> Result<Vec<Person>, StoreError> {
+        let cols = COLUMNS
+            .split(", ")
+            .map(|c| format!("p.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut sql = Sql::new(&format!(
+            "SELECT {cols} FROM person p WHERE p.id IN \
+             (SELECT r.person_id FROM person_role r WHERE r.node_id = "
+        ));
+        sql.arg(Arg::I64(node.0)).push(")");
+        if let Some((name, id)) = after {
+            sql.push(" AND (p.display_name, p.id) > (")
+                .arg(Arg::Text(name))
+                .push(", ")
+                .arg(Arg::I64(id))
+                .push(")");
+        }
+        sql.push(" ORDER BY p.display_name, p.id LIMIT ")
+            .arg(Arg::I64(limit));
+        on!(self, |c| {
+            let q = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.text)), sql.args);
+            q.fetch_all(c).await?.iter().map(from_row).collect()
+        })
+    }
+
     pub async fn roles_of(&mut self, person: PersonId) -> Result<Vec<PersonRole>, StoreError> {
         on!(self, |c| {
             let rows = sqlx::query(

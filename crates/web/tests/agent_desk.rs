@@ -13,6 +13,7 @@ both_engines!(
     absences_with_a_delegate,
     bulk_actions_report_each_ticket,
     queues_and_saved_views,
+    the_requester_card_and_phone_intake,
 );
 
 /// Files a request as school A's director, assigned to `agent` by the administrator.
@@ -555,6 +556,109 @@ async fn queues_and_saved_views(db: TestDb) {
         "/views/{id}/tickets",
         "/tickets/bulk",
     ] {
+        assert!(spec.json["paths"][path].is_object(), "{path} missing");
+    }
+}
+
+async fn the_requester_card_and_phone_intake(db: TestDb) {
+    let api = Api::new(db).await;
+    let fx = &api.fx;
+    let agent = api.token(&fx.agent_n1).await;
+    let director = api.token(&fx.director_a).await;
+    let uai = fx.school_a.uai.as_ref().expect("a UAI").to_string();
+
+    // Find the caller by the school's UAI, then file the call on their behalf.
+    let found = api
+        .call(
+            "GET",
+            &format!("/api/v1/requesters?q={uai}&limit=1"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.json);
+    assert_eq!(found.json["items"][0]["display_name"], "Claire Martin");
+    assert_eq!(found.json["items"][0]["roles"][0]["kind"], "director");
+    let cursor = found.json["next_cursor"].as_str().expect("a second page");
+    let next = api
+        .call(
+            "GET",
+            &format!("/api/v1/requesters?q={uai}&limit=1&cursor={cursor}"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(next.json["items"][0]["display_name"], "Paul Bernard");
+    let requester = found.json["items"][0]["id"].as_i64().expect("id");
+    let mut body = ticket_body("Appel : ONDE inaccessible");
+    body["on_behalf_of"] = json!(requester);
+    body["channel"] = json!("phone");
+    let phoned = api
+        .call("POST", "/api/v1/tickets", Some(&agent), Some(body))
+        .await;
+    assert_eq!(phoned.status, StatusCode::CREATED, "{}", phoned.json);
+    assert_eq!(phoned.json["channel"], "phone");
+    assert_eq!(phoned.json["requester_id"], requester);
+    let shown = phoned.json["reference"].as_str().expect("ref").to_owned();
+    let earlier = api
+        .call(
+            "POST",
+            "/api/v1/tickets",
+            Some(&director),
+            Some(ticket_body("Bulletins LSUN bloqués")),
+        )
+        .await;
+
+    let card = api
+        .call(
+            "GET",
+            &format!("/api/v1/persons/{requester}/card?except={shown}"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(card.status, StatusCode::OK, "{}", card.json);
+    assert_eq!(card.json["person"]["display_name"], "Claire Martin");
+    let place = &card.json["places"][0];
+    assert_eq!(place["establishment"]["uai"], uai.as_str());
+    assert_eq!(place["circonscription"]["name"], "Dijon 1");
+    assert_eq!(place["departement"]["name"], "Côte-d'Or");
+    let others = card.json["open_requests"].as_array().expect("requests");
+    assert_eq!(others.len(), 1);
+    assert_eq!(others[0]["reference"], earlier.json["reference"]);
+
+    let r = api
+        .call("GET", "/api/v1/requesters?q=a", Some(&agent), None)
+        .await;
+    assert_problem(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("q"),
+        "search.too_short",
+    );
+    let r = api
+        .call("GET", "/api/v1/requesters", Some(&agent), None)
+        .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("q"), "required");
+    let r = api
+        .call("GET", "/api/v1/requesters?q=martin", Some(&director), None)
+        .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, None, "desk_only");
+    let r = api
+        .call(
+            "GET",
+            &format!("/api/v1/persons/{requester}/card"),
+            Some(&director),
+            None,
+        )
+        .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, None, "desk_only");
+    let r = api
+        .call("GET", "/api/v1/persons/abc/card", Some(&agent), None)
+        .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, None, "not_found");
+    let spec = api.call("GET", "/api/v1/openapi.json", None, None).await;
+    for path in ["/requesters", "/persons/{id}/card"] {
         assert!(spec.json["paths"][path].is_object(), "{path} missing");
     }
 }

@@ -5,6 +5,7 @@ mod absences;
 mod bulk;
 mod queues;
 mod reference;
+mod requesters;
 mod tickets;
 mod views;
 
@@ -19,4 +20,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(bulk::routes())
         .merge(queues::routes())
         .merge(views::routes())
+        .merge(requesters::routes())
 }

@@ -71,12 +71,12 @@ pub struct OrgPage {
 }
 
 /// Keyset cursors on (name, id) for name-ordered lists.
-fn name_cursor(name: &str, id: i64) -> String {
+pub(super) fn name_cursor(name: &str, id: i64) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{id}|{name}"))
 }
 
-fn parse_name_cursor(p: &Params) -> Result<Option<(String, i64)>, ApiError> {
+pub(super) fn parse_name_cursor(p: &Params) -> Result<Option<(String, i64)>, ApiError> {
     use base64::Engine as _;
     let Some(c) = p.get("cursor") else {
         return Ok(None);
@@ -208,7 +208,7 @@ pub struct PersonDto {
     pub roles: Option<Vec<RoleDto>>,
 }
 
-fn person_dto(p: &Person, roles: Option<&[PersonRole]>) -> PersonDto {
+pub(super) fn person_dto(p: &Person, roles: Option<&[PersonRole]>) -> PersonDto {
     PersonDto {
         id: p.id.0,
         uid: p.uid.clone(),
