@@ -39,6 +39,7 @@ macro_rules! named_enum {
     };
 }
 
+pub mod calendar;
 pub mod desk;
 pub mod error;
 pub mod ids;
@@ -47,6 +48,7 @@ pub mod org;
 pub mod permission;
 pub mod person;
 pub mod search;
+pub mod sla;
 pub mod ticket;
 pub mod uai;
 
