@@ -238,7 +238,7 @@ fn any_day() -> impl Strategy<Value = Vec<OpenInterval>> {
     })
 }
 
-fn any_calendar() -> impl Strategy<Value = Calendar> {
+pub fn any_calendar() -> impl Strategy<Value = Calendar> {
     let territories = prop::sample::select(Territory::ALL.to_vec());
     (
         prop::sample::select(ZONES),
@@ -260,7 +260,7 @@ fn any_calendar() -> impl Strategy<Value = Calendar> {
 }
 
 /// Whole seconds from 2025 to 2029, around every DST transition of those years.
-fn any_instant() -> impl Strategy<Value = DateTime<Utc>> {
+pub fn any_instant() -> impl Strategy<Value = DateTime<Utc>> {
     (1_735_689_600i64..1_861_920_000)
         .prop_map(|s| DateTime::from_timestamp(s, 0).expect("in range"))
 }
