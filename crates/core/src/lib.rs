@@ -47,6 +47,7 @@ pub mod lifecycle;
 pub mod org;
 pub mod permission;
 pub mod person;
+pub mod routing;
 pub mod search;
 pub mod sla;
 pub mod ticket;

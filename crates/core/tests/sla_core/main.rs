@@ -4,6 +4,7 @@
 
 mod calendar;
 mod ics;
+mod routing;
 mod sla;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc, Weekday};
