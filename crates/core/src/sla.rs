@@ -13,9 +13,10 @@
 //! resolve clock restarts on reopening and keeps the business time already spent, so a ticket
 //! reopened twice does not get three fresh targets. Pure: `now` is passed in.
 
-use crate::FieldError;
 use crate::calendar::Calendar;
 use crate::lifecycle::Status;
+use crate::ticket::Priority;
+use crate::{ApplicationId, DeskId, FieldError};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -96,14 +97,16 @@ named_enum!(
     }
 );
 
-/// A target's standing at `now`.
+/// A target's standing at `now`. In JSON, durations are whole seconds (`elapsed_seconds`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TargetStatus {
     pub target: Target,
     pub clock: ClockState,
     /// Business time counted so far.
+    #[serde(rename = "elapsed_seconds", serialize_with = "as_seconds")]
     pub elapsed: Duration,
     /// Business time left; negative once the target is overrun.
+    #[serde(rename = "remaining_seconds", serialize_with = "as_seconds")]
     pub remaining: Duration,
     /// When the target is (or was) due. `None` while paused before being reached (it moves when
     /// the clock restarts), or when it was never reached before the clock stopped.
@@ -112,6 +115,10 @@ pub struct TargetStatus {
     pub warn_at: Option<DateTime<Utc>>,
     /// True when the clock ran past `due` (until `now`, or until it stopped or paused).
     pub breached: bool,
+}
+
+fn as_seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_i64(d.num_seconds())
 }
 
 /// Both targets of a ticket.
@@ -253,4 +260,56 @@ pub fn evaluate(
         take_in_charge: eval(Target::TakeInCharge, policy.take_in_charge_minutes),
         resolve: eval(Target::Resolve, policy.resolve_minutes),
     }
+}
+
+/// Where a policy applies: a desk, optionally narrowed to one application and/or one priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyScope {
+    pub desk: DeskId,
+    pub application: Option<ApplicationId>,
+    pub priority: Option<Priority>,
+}
+
+impl PolicyScope {
+    /// How specific a matching scope is: the application counts more than the priority (a
+    /// vendor's contract for one application beats the desk's priority grid); `None` if the scope
+    /// does not cover the ticket.
+    fn specificity(
+        &self,
+        desk: DeskId,
+        application: Option<ApplicationId>,
+        priority: Priority,
+    ) -> Option<u8> {
+        let app = match self.application {
+            None => 0,
+            Some(a) if Some(a) == application => 2,
+            Some(_) => return None,
+        };
+        let prio = match self.priority {
+            None => 0,
+            Some(p) if p == priority => 1,
+            Some(_) => return None,
+        };
+        (self.desk == desk).then_some(app + prio)
+    }
+}
+
+/// The policy for a ticket of `desk`: the most specific scope that covers it (application and
+/// priority, then application, then priority, then the desk's default); the first listed on a
+/// tie. A routing rule's `set_sla_policy` overrides this choice (the app applies it).
+pub fn select_policy<T>(
+    scoped: &[(PolicyScope, T)],
+    desk: DeskId,
+    application: Option<ApplicationId>,
+    priority: Priority,
+) -> Option<&T> {
+    let mut best: Option<(u8, &T)> = None;
+    for (scope, policy) in scoped {
+        if let Some(score) = scope.specificity(desk, application, priority)
+            && best.is_none_or(|(b, _)| score > b)
+        {
+            best = Some((score, policy));
+        }
+    }
+    best.map(|(_, p)| p)
 }

@@ -60,7 +60,8 @@ pub struct Calendar {
 enum Edge {
     /// An opening starts at the first occurrence.
     Start,
-    /// A closing happens at the last occurrence, so the repeated hour is worked.
+    /// A closing happens at the last occurrence, so the repeated hour is worked: a shift "until
+    /// 02:30" ends when the clock shows 02:30 for the last time.
     End,
 }
 

@@ -56,11 +56,18 @@ pub struct Outcome {
     pub watchers: Vec<String>,
 }
 
-/// The result of an evaluation: which rules matched, in order (by their index in the set and
-/// their name), and what to do.
+/// A rule that matched and was applied: its place in the set and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    pub index: usize,
+    pub name: String,
+}
+
+/// The result of an evaluation: the rules applied, in order (the app writes one timeline entry
+/// each), and their combined effect.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Routing {
-    pub matched: Vec<(usize, String)>,
+    pub matched: Vec<Applied>,
     pub outcome: Outcome,
 }
 
@@ -83,7 +90,10 @@ pub fn evaluate(set: &RuleSet, facts: &TicketFacts, trigger: Trigger) -> Routing
         if !rule.enabled || !rule.on.contains(&trigger) || !rule_matches(rule, &prepared) {
             continue;
         }
-        routing.matched.push((index, rule.name.clone()));
+        routing.matched.push(Applied {
+            index,
+            name: rule.name.clone(),
+        });
         for action in &rule.actions {
             apply(&mut routing.outcome, action, &rule.name);
         }

@@ -19,7 +19,7 @@
 pub mod eval;
 pub mod rule;
 
-pub use eval::{Decided, Outcome, Routing, TicketFacts, evaluate, matches};
+pub use eval::{Applied, Decided, Outcome, Routing, TicketFacts, evaluate, matches};
 pub use rule::{
     Action, ActionKind, Condition, Field, Match, Mode, Operator, Rule, RuleSet, Trigger,
 };

@@ -174,6 +174,36 @@ fn an_opening_inside_the_spring_gap_starts_after_it() {
         cal.business_between(midnight, midnight + hours(24)),
         hours(2) + Duration::minutes(30)
     );
+    // A night shift until 02:30 works until the clock shows 02:30 for the last time.
+    let mut week = WeeklyHours::closed();
+    let night = OpenInterval::parse("hours.sun", "01:00-02:30").expect("valid");
+    week.set(Weekday::Sun, vec![night]).expect("one interval");
+    let cal = Calendar::new("Europe/Paris", week, Territory::Metropole).expect("valid");
+    let last_0230 = Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).unwrap();
+    assert_eq!(
+        cal.add_business(midnight, hours(2) + Duration::minutes(30)),
+        Some(last_0230)
+    );
+}
+
+#[test]
+fn transitions_at_midnight_neither_lose_nor_double_count_time() {
+    let always =
+        |tz| Calendar::new(tz, WeeklyHours::always(), Territory::Metropole).expect("valid");
+    // Havana falls back from 01:00 CDT to 00:00 CST on Sunday 7 November 2027: midnight
+    // happens twice, and Saturday's 24:00 is the later one.
+    let havana = always("America/Havana");
+    let sat = Utc.with_ymd_and_hms(2027, 11, 6, 4, 0, 0).unwrap(); // 00:00 CDT
+    let mon = Utc.with_ymd_and_hms(2027, 11, 8, 5, 0, 0).unwrap(); // 00:00 CST
+    assert_eq!(havana.business_between(sat, mon), hours(49));
+    assert_eq!(havana.add_business(sat, hours(49)), Some(mon));
+    assert_eq!(havana.add_business(sat, hours(25)), Some(sat + hours(25)));
+    // Santiago springs forward at midnight on Sunday 6 September 2026: 00:00 does not exist.
+    let santiago = always("America/Santiago");
+    let sat = Utc.with_ymd_and_hms(2026, 9, 5, 4, 0, 0).unwrap(); // 00:00 -04
+    let mon = Utc.with_ymd_and_hms(2026, 9, 7, 3, 0, 0).unwrap(); // 00:00 -03
+    assert_eq!(santiago.business_between(sat, mon), hours(47));
+    assert!(santiago.is_open(Utc.with_ymd_and_hms(2026, 9, 6, 4, 0, 0).unwrap()));
 }
 
 #[test]
@@ -244,16 +274,20 @@ pub fn any_calendar() -> impl Strategy<Value = Calendar> {
         prop::sample::select(ZONES),
         prop::array::uniform7(any_day()),
         territories,
-        any::<bool>(),
+        0u8..4,
     )
-        .prop_map(|(zone, days, territory, office)| {
+        .prop_map(|(zone, days, territory, kind)| {
             let mut week = WeeklyHours::closed();
             for (i, intervals) in days.into_iter().enumerate() {
                 let day = Weekday::try_from(i as u8).expect("0..7");
                 week.set(day, intervals).expect("disjoint by construction");
             }
-            if office || week.is_closed() {
-                week = office_hours();
+            // A quarter each: office hours, always open (transitions at midnight), random.
+            match kind {
+                0 => week = office_hours(),
+                1 => week = WeeklyHours::always(),
+                _ if week.is_closed() => week = office_hours(),
+                _ => {}
             }
             Calendar::new(zone, week, territory).expect("known zone")
         })

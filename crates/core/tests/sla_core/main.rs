@@ -5,6 +5,7 @@
 mod calendar;
 mod ics;
 mod routing;
+mod rule_sets;
 mod sla;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc, Weekday};

@@ -6,7 +6,11 @@ use super::{paris, paris_office};
 use chrono::{DateTime, Duration, Utc};
 use guichet_core::FieldError;
 use guichet_core::lifecycle::Status;
-use guichet_core::sla::{ClockState, SlaPolicy, StatusChange, evaluate};
+use guichet_core::sla::{
+    ClockState, PolicyScope, SlaPolicy, StatusChange, evaluate, select_policy,
+};
+use guichet_core::ticket::Priority;
+use guichet_core::{ApplicationId, DeskId};
 use proptest::prelude::*;
 
 fn at(at: DateTime<Utc>, status: Status) -> StatusChange {
@@ -152,6 +156,46 @@ fn policies_are_validated_field_by_field() {
         serde_json::from_str(r#"{"take_in_charge_minutes":60,"resolve_minutes":480}"#)
             .expect("warn_percent defaults");
     assert_eq!(parsed.warn_percent, 80);
+}
+
+#[test]
+fn the_most_specific_policy_applies() {
+    let (dsi, other) = (DeskId(1), DeskId(2));
+    let (onde, lsun) = (Some(ApplicationId(10)), Some(ApplicationId(11)));
+    let scope = |desk, application, priority| PolicyScope {
+        desk,
+        application,
+        priority,
+    };
+    let policies = [
+        (scope(dsi, None, None), "desk default"),
+        (scope(dsi, None, Some(Priority::High)), "high"),
+        (scope(dsi, onde, None), "ONDE"),
+        (scope(dsi, onde, Some(Priority::High)), "ONDE high"),
+        (scope(other, None, None), "other desk"),
+    ];
+    let pick = |desk, app, prio| select_policy(&policies, desk, app, prio).copied();
+    assert_eq!(pick(dsi, onde, Priority::High), Some("ONDE high"));
+    assert_eq!(pick(dsi, onde, Priority::Low), Some("ONDE"));
+    assert_eq!(pick(dsi, lsun, Priority::High), Some("high"));
+    assert_eq!(pick(dsi, None, Priority::Low), Some("desk default"));
+    assert_eq!(pick(other, onde, Priority::High), Some("other desk"));
+    assert_eq!(pick(DeskId(3), onde, Priority::High), None);
+}
+
+#[test]
+fn target_status_serialises_durations_in_seconds() {
+    let s = evaluate(
+        &paris_office(),
+        &policy(),
+        &[submitted()],
+        paris(2026, 11, 30, 10, 0),
+    );
+    let json = serde_json::to_value(s).expect("serialises");
+    assert_eq!(json["take_in_charge"]["elapsed_seconds"], 3600);
+    assert_eq!(json["take_in_charge"]["remaining_seconds"], 3 * 3600);
+    assert_eq!(json["take_in_charge"]["clock"], "running");
+    assert_eq!(json["resolve"]["due"], "2026-12-02T08:00:00Z");
 }
 
 proptest! {
