@@ -3,7 +3,7 @@
 //! DESCRIPTION).
 //!
 //! Reads VEVENT's DTSTART, DTEND (or a DURATION in days or weeks), SUMMARY, LOCATION and
-//! DESCRIPTION; handles a BOM, CRLF or LF, folded lines and escaped text. DATE values are local
+//! DESCRIPTION, skips cancelled events and refuses recurring ones; handles a BOM, CRLF or LF, folded lines and escaped text. DATE values are local
 //! dates; DATE-TIME values with a TZID or in UTC are converted to the calendar's zone, floating
 //! ones are read as local. Malformed input is an [`IcsError`] naming the line; it never panics.
 
@@ -55,6 +55,8 @@ pub enum IcsReason {
     BadDuration,
     #[error("no VCALENDAR in the file")]
     NotCalendar,
+    #[error("recurring events (RRULE, RDATE) are not supported: list each period")]
+    Recurring,
 }
 
 /// A logical line after unfolding, with the physical line it starts on.
@@ -82,6 +84,7 @@ struct Event {
     summary: String,
     location: String,
     description: String,
+    cancelled: bool,
 }
 
 /// Parses `text` into closure periods, dates read in `tz` (the calendar's zone).
@@ -123,7 +126,11 @@ pub fn parse(text: &str, tz: Tz) -> Result<Vec<IcsClosure>, IcsError> {
                 if what == "VEVENT"
                     && let Some(ev) = event.take()
                 {
-                    out.push(finish(ev, line.number, tz)?);
+                    let cancelled = ev.cancelled;
+                    let closure = finish(ev, line.number, tz)?;
+                    if !cancelled {
+                        out.push(closure);
+                    }
                 }
             }
             _ => {
@@ -142,6 +149,9 @@ pub fn parse(text: &str, tz: Tz) -> Result<Vec<IcsClosure>, IcsError> {
                     "SUMMARY" => ev.summary = unescape(&line.value),
                     "LOCATION" => ev.location = unescape(&line.value),
                     "DESCRIPTION" => ev.description = unescape(&line.value),
+                    // Importing only the first occurrence would silently miss the others.
+                    "RRULE" | "RDATE" => return Err(err(IcsReason::Recurring)),
+                    "STATUS" => ev.cancelled = line.value.trim().eq_ignore_ascii_case("CANCELLED"),
                     _ => {}
                 }
             }

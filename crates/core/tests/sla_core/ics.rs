@@ -172,6 +172,11 @@ fn malformed_files_are_refused_naming_the_line() {
             1,
             IcsReason::UnexpectedEnd("VCALENDAR".into()),
         ),
+        (
+            wrap("DTSTART:20261017\r\nRRULE:FREQ=YEARLY\r\n"),
+            4,
+            IcsReason::Recurring,
+        ),
         ("".into(), 1, IcsReason::NotCalendar),
         ("SUMMARY:hello\n".into(), 1, IcsReason::NotCalendar),
     ];
@@ -183,6 +188,15 @@ fn malformed_files_are_refused_naming_the_line() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn cancelled_events_are_skipped() {
+    let text = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20261017\nSTATUS:CANCELLED\nEND:VEVENT\n\
+                BEGIN:VEVENT\nDTSTART:20261018\nSTATUS:CONFIRMED\nEND:VEVENT\nEND:VCALENDAR\n";
+    let got = parse(text, paris_tz()).expect("valid");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].period.first_day, date(2026, 10, 18));
 }
 
 #[test]
