@@ -252,25 +252,20 @@ named_enum!(
 impl Action {
     /// Checks an action's value: one code or name, or a list of tags or addresses.
     pub fn new(kind: ActionKind, value: Option<&Json>) -> Result<Self, Invalid> {
-        let code = |value| -> Result<String, Invalid> {
-            let item = items(Arity::One, value)?;
-            desk::parse_code("value", &item[0]).map_err(|_| Invalid::new("value", "invalid"))
+        let one = || -> Result<String, Invalid> {
+            items(Arity::One, value)?
+                .pop()
+                .ok_or(Invalid::new("value", "required"))
         };
+        let invalid = |_| Invalid::new("value", "invalid");
+        let code = || desk::parse_code("value", &one()?).map_err(invalid);
         Ok(match kind {
-            ActionKind::SetGroup => Self::SetGroup(code(value)?),
-            ActionKind::SetApplication => Self::SetApplication(code(value)?),
-            ActionKind::SetSlaPolicy => Self::SetSlaPolicy(code(value)?),
-            ActionKind::SetLevel => {
-                let item = items(Arity::One, value)?;
-                Self::SetLevel(
-                    Level::parse(item[0].trim()).map_err(|_| Invalid::new("value", "invalid"))?,
-                )
-            }
+            ActionKind::SetGroup => Self::SetGroup(code()?),
+            ActionKind::SetApplication => Self::SetApplication(code()?),
+            ActionKind::SetSlaPolicy => Self::SetSlaPolicy(code()?),
+            ActionKind::SetLevel => Self::SetLevel(Level::parse(one()?.trim()).map_err(invalid)?),
             ActionKind::SetPriority => {
-                let item = items(Arity::One, value)?;
-                Self::SetPriority(
-                    Priority::parse(&item[0]).map_err(|_| Invalid::new("value", "invalid"))?,
-                )
+                Self::SetPriority(Priority::parse(one()?.trim()).map_err(invalid)?)
             }
             ActionKind::AddTags => Self::AddTags(each(&items(Arity::List, value)?, |s| {
                 let tag = s.trim().to_lowercase();
