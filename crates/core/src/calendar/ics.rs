@@ -24,6 +24,16 @@ pub struct IcsClosure {
     pub zones: Vec<SchoolZone>,
 }
 
+/// The closure periods that concern a desk of `zone`: those naming it, and those naming no zone
+/// at all (a national holiday, the service's own closure).
+pub fn for_zone(closures: &[IcsClosure], zone: SchoolZone) -> Vec<ClosurePeriod> {
+    closures
+        .iter()
+        .filter(|c| c.zones.is_empty() || c.zones.contains(&zone))
+        .map(|c| c.period.clone())
+        .collect()
+}
+
 /// Why a file could not be read; `line` is the 1-based physical line where the trouble starts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {reason}")]

@@ -2,7 +2,7 @@
 //! errors (each naming its line), and random input that must never panic.
 
 use super::{date, paris, paris_office};
-use guichet_core::calendar::ics::{IcsClosure, IcsError, IcsReason, SchoolZone, parse};
+use guichet_core::calendar::ics::{IcsClosure, IcsError, IcsReason, SchoolZone, for_zone, parse};
 use proptest::prelude::*;
 
 const FIXTURE: &str = include_str!("../fixtures/calendrier-scolaire-2026-2027.ics");
@@ -91,11 +91,12 @@ fn the_school_calendar_gives_closures_with_their_zones() {
 
 #[test]
 fn a_zone_a_desk_closes_in_zone_a_holidays_only() {
-    let zone_a: Vec<_> = read_fixture()
-        .into_iter()
-        .filter(|c| c.zones.contains(&SchoolZone::A))
-        .map(|c| c.period)
-        .collect();
+    let zone_a = for_zone(&read_fixture(), SchoolZone::A);
+    assert_eq!(
+        zone_a.len(),
+        6,
+        "four zone A breaks and two closures without a zone"
+    );
     let cal = paris_office().with_closures(zone_a).expect("ordered");
     assert!(
         !cal.is_open(paris(2027, 2, 8, 10, 0)),

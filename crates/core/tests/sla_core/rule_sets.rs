@@ -281,6 +281,48 @@ fn any_rule_set() -> impl Strategy<Value = RuleSet> {
         })
 }
 
+/// Arbitrary JSON, with the keys and words of the rule format mixed in to get past the first
+/// checks.
+fn any_json() -> impl Strategy<Value = Value> {
+    let words = prop::sample::select(vec![
+        "rules",
+        "name",
+        "conditions",
+        "actions",
+        "field",
+        "op",
+        "value",
+        "action",
+        "mode",
+        "on",
+        "match",
+        "channel",
+        "in",
+        "is",
+        "within",
+        "set_group",
+        "add_tags",
+        "/1/",
+        "all",
+        "any",
+    ]);
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        words.clone().prop_map(|w| json!(w)),
+        "\\PC{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 40, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((words.clone(), inner), 0..6).prop_map(|kv| {
+                Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            }),
+        ]
+    })
+}
+
 fn any_facts() -> impl Strategy<Value = TicketFacts> {
     (
         prop::sample::select(Channel::ALL.to_vec()),
@@ -331,6 +373,20 @@ proptest! {
             rules.rules[a.index].actions.iter().any(|a| matches!(a, Action::SetGroup(_)))
         });
         prop_assert_eq!(routing.outcome.group.map(|d| d.rule), last_group_rule.map(|a| a.name.clone()));
+    }
+
+    #[test]
+    fn any_json_is_refused_or_accepted_without_panicking(json in any_json()) {
+        let _ = RuleSet::from_json_value(&json);
+        let _ = RuleSet::from_json_value(&json!({"rules": [json]}));
+    }
+
+    #[test]
+    fn damaged_exports_never_panic(rules in any_rule_set(), cut in 0usize..2000, junk in "\\PC{0,6}") {
+        let text = rules.to_json();
+        let cut = text.char_indices().map(|(i, _)| i).nth(cut).unwrap_or(text.len());
+        let damaged = format!("{}{}{}", &text[..cut], junk, &text[cut..]);
+        let _ = RuleSet::from_json(&damaged);
     }
 
     #[test]
