@@ -52,6 +52,8 @@ pub struct Calendar {
     tz: Tz,
     hours: WeeklyHours,
     territory: Territory,
+    /// False for a desk that works on public holidays (a vendor's 24/7 line).
+    observes_holidays: bool,
     closures: Vec<ClosurePeriod>,
 }
 
@@ -80,8 +82,20 @@ impl Calendar {
             tz,
             hours,
             territory,
+            observes_holidays: true,
             closures: Vec::new(),
         })
+    }
+
+    /// The same calendar open on public holidays too (closures still apply).
+    pub fn working_on_holidays(mut self) -> Self {
+        self.observes_holidays = false;
+        self
+    }
+
+    /// Whether public holidays of the territory are closed days (the default).
+    pub fn observes_holidays(&self) -> bool {
+        self.observes_holidays
     }
 
     /// Adds closure periods (e.g. imported with [`ics::parse`]); the error names `closures` when
@@ -113,7 +127,7 @@ impl Calendar {
 
     /// True when `date` (local) is a public holiday of the territory or inside a closure period.
     pub fn is_closed_day(&self, date: NaiveDate) -> bool {
-        holidays::holiday_on(self.territory, date).is_some()
+        (self.observes_holidays && holidays::holiday_on(self.territory, date).is_some())
             || self.closures.iter().any(|c| c.contains(date))
     }
 
@@ -280,15 +294,27 @@ struct RawCalendar {
     time_zone: String,
     hours: WeeklyHours,
     territory: Territory,
+    #[serde(default = "yes")]
+    observes_holidays: bool,
     #[serde(default)]
     closures: Vec<ClosurePeriod>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl TryFrom<RawCalendar> for Calendar {
     type Error = FieldError;
 
     fn try_from(raw: RawCalendar) -> Result<Self, FieldError> {
-        Calendar::new(&raw.time_zone, raw.hours, raw.territory)?.with_closures(raw.closures)
+        let calendar = Calendar::new(&raw.time_zone, raw.hours, raw.territory)?;
+        let calendar = if raw.observes_holidays {
+            calendar
+        } else {
+            calendar.working_on_holidays()
+        };
+        calendar.with_closures(raw.closures)
     }
 }
 
@@ -298,6 +324,7 @@ impl From<Calendar> for RawCalendar {
             time_zone: c.tz.name().to_owned(),
             hours: c.hours,
             territory: c.territory,
+            observes_holidays: c.observes_holidays,
             closures: c.closures,
         }
     }

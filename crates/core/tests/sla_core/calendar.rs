@@ -96,6 +96,8 @@ fn each_territory_closes_on_its_own_days() {
         reunion.next_open(fet_kaf),
         Some(local("Indian/Reunion", 2027, 12, 21, 8, 0))
     );
+    let vendor = cal(Territory::AlsaceMoselle).working_on_holidays();
+    assert!(vendor.is_open(good_friday) && vendor.is_open(easter_monday));
     let guyane =
         Calendar::new("America/Cayenne", office_hours(), Territory::Guyane).expect("valid");
     assert!(!guyane.is_open(local("America/Cayenne", 2026, 6, 10, 10, 0)));
@@ -233,8 +235,17 @@ fn calendars_round_trip_through_json_and_name_bad_fields() {
     assert_eq!(json["time_zone"], "Europe/Paris");
     assert_eq!(json["territory"], "metropole");
     assert_eq!(json["hours"]["fri"][1], "13:30-17:30");
+    assert_eq!(json["observes_holidays"], true);
     let back: Calendar = serde_json::from_value(json.clone()).expect("parses");
     assert_eq!(back, cal);
+    let mut vendor = json.clone();
+    vendor["observes_holidays"] = false.into();
+    let vendor: Calendar = serde_json::from_value(vendor).expect("parses");
+    assert!(!vendor.observes_holidays());
+    assert!(
+        vendor.is_open(paris(2026, 11, 11, 10, 0)),
+        "open on 11 November"
+    );
     let mut bad = json;
     bad["time_zone"] = "Europe/Pariss".into();
     let err = serde_json::from_value::<Calendar>(bad).expect_err("unknown zone");
