@@ -1,7 +1,8 @@
 //! Guichet's domain: the words of DESIGN.md §3 as types, and the rules that hold between them.
 //!
 //! This crate owns the lifecycle state machine, the permission function, UAI validation, the
-//! priority matrix and the French search-text pipeline. It must not do IO: no database, no
+//! priority matrix and the French search-text pipeline; business-hours calendars, SLA clocks and
+//! routing-rule evaluation (issue 7). It must not do IO: no database, no
 //! network, no clock (callers pass `now`), no async. Everything here is unit- and property-tested.
 
 #![forbid(unsafe_code)]
@@ -40,6 +41,7 @@ macro_rules! named_enum {
 }
 
 pub mod absence;
+pub mod calendar;
 pub mod desk;
 pub mod error;
 pub mod ids;
@@ -48,7 +50,9 @@ pub mod org;
 pub mod permission;
 pub mod person;
 pub mod queue;
+pub mod routing;
 pub mod search;
+pub mod sla;
 pub mod ticket;
 pub mod uai;
 
