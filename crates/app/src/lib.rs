@@ -10,8 +10,10 @@
 pub mod admin;
 mod caller;
 mod error;
+pub mod handling;
 mod lookup;
 pub mod password;
+pub mod session;
 pub mod ticket;
 pub mod token;
 

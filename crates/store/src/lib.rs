@@ -19,13 +19,14 @@ mod migrate;
 pub mod org;
 pub mod outbox;
 pub mod person;
+pub mod session;
 mod sql;
 pub mod ticket;
 pub mod token;
 
 pub use conn::{Conn, Tx};
 pub use error::StoreError;
-pub use migrate::latest_version;
+pub use migrate::{latest_version, versions as migration_versions};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -27,6 +27,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0002_search_statistics.sql"),
         postgres: include_str!("../../../migrations/postgres/0002_search_statistics.sql"),
     },
+    Migration {
+        version: 5,
+        name: "web_session",
+        sqlite: include_str!("../../../migrations/sqlite/0005_web_session.sql"),
+        postgres: include_str!("../../../migrations/postgres/0005_web_session.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
@@ -99,6 +105,12 @@ pub(crate) async fn run(store: &Store) -> Result<usize, StoreError> {
 }
 
 /// The newest migration this binary knows.
+/// Every migration's version, in order. Numbers are assigned per piece of work and may land out
+/// of order, so the list can have gaps until every assigned number has landed.
+pub fn versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|m| m.version).collect()
+}
+
 pub fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
