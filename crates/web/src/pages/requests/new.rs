@@ -49,7 +49,15 @@ async fn render(
         .await?
         .into_iter()
         .filter(|a| a.active)
-        .map(|a| json!({ "code": a.code, "name": a.name, "description": a.description }))
+        .map(|a| {
+            // Names often start with their code already ("ONDE – base élèves").
+            let label = if a.name.starts_with(&a.code) {
+                a.name.clone()
+            } else {
+                format!("{} — {}", a.code, a.name)
+            };
+            json!({ "code": a.code, "label": label, "description": a.description })
+        })
         .collect();
     let mut establishments = Vec::new();
     for id in &s.caller.subject.establishments {
