@@ -158,6 +158,8 @@ impl App {
         let csrf = random_token();
         let now = self.now();
         let mut tx = self.store().write().await?;
+        // Expired sessions and attempts older than a day go as new ones come: no job needed.
+        tx.purge_sessions(now, now - Duration::days(1)).await?;
         tx.insert_session(&WebSession {
             id_hash: digest(&cookie),
             person,

@@ -243,6 +243,26 @@ mod tests {
     }
 
     #[test]
+    fn only_trusted_proxies_name_the_client() {
+        let req = axum::http::Request::builder()
+            .header("x-forwarded-for", "6.6.6.6, 203.0.113.7")
+            .body(())
+            .expect("request");
+        let (mut parts, _) = req.into_parts();
+        parts
+            .extensions
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 4000))));
+        assert_eq!(client_ip(&parts, 0), "127.0.0.1", "no proxy: the socket");
+        assert_eq!(
+            client_ip(&parts, 1),
+            "203.0.113.7",
+            "the entry our proxy wrote"
+        );
+        assert_eq!(client_ip(&parts, 2), "6.6.6.6");
+        assert_eq!(client_ip(&parts, 3), "127.0.0.1", "fewer entries than hops");
+    }
+
+    #[test]
     fn tokens_compare_whole() {
         assert!(same_token("abc", "abc"));
         assert!(!same_token("abc", "abd"));
