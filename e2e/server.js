@@ -50,13 +50,15 @@ async function waitFor(url, child, ms = 60_000) {
   throw new Error(`${url} did not answer within ${ms} ms`);
 }
 
-/** Starts the server and the browser; `stop()` ends both and removes their files. */
-export async function start() {
+/** Starts the server (with `extraEnv`, e.g. a theme) and the browser; `stop()` ends both and
+ * removes their files. */
+export async function start(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
   const env = {
     ...process.env,
     GUICHET_DATABASE_URL: `sqlite://${join(dir, 'guichet.db')}`,
     GUICHET_LOG: 'warn',
+    ...extraEnv,
   };
   const bin = binary();
   execFileSync(bin, ['demo', '--tickets', '200'], { env, stdio: ['ignore', 'ignore', 'inherit'] });

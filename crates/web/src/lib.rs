@@ -63,7 +63,7 @@ pub fn router_with(app: App, web: pages::WebConfig) -> Router {
         .route("/readyz", axum::routing::get(health::readyz))
         .merge(pages)
         .fallback(pages::fallback)
-        .method_not_allowed_fallback(|| async { problem::ApiError::MethodNotAllowed })
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             pages::error::render,

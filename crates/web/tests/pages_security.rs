@@ -235,6 +235,9 @@ async fn every_answer_carries_the_security_headers(db: TestDb) {
     let missing = b.get("/no/such/page").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.has("Page introuvable"), "HTML for page routes");
+    let wrong_method = b.get("/sign-out").await;
+    assert_eq!(wrong_method.status, StatusCode::NOT_FOUND);
+    assert!(wrong_method.has("Page introuvable"));
     let api = b.get("/api/v1/nothing").await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(

@@ -119,6 +119,16 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(limit))
 }
 
+/// A known path with another method (`GET /sign-out`): a problem document under `/api/`, the
+/// not-found page elsewhere (a person following a link has nothing to do with a 405).
+pub async fn method_not_allowed(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::problem::ApiError::MethodNotAllowed.into_response()
+    } else {
+        PageError::NotFound.into_response()
+    }
+}
+
 /// Any path no route knows: a problem document under `/api/`, an HTML page elsewhere.
 pub async fn fallback(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
