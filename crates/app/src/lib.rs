@@ -12,10 +12,12 @@ pub mod admin;
 pub mod bulk;
 mod caller;
 mod error;
+pub mod handling;
 mod lookup;
 pub mod password;
 pub mod queue;
 pub mod requester;
+pub mod session;
 pub mod ticket;
 pub mod token;
 

@@ -115,7 +115,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             if demo {
                 load_demo(&app, 50_000, 42).await?;
             }
-            serve(app, addr.unwrap_or(config.addr)).await
+            serve(app, addr.unwrap_or(config.addr), config.web.clone()).await
         }
         Command::Migrate => Ok(()),
         Command::Demo { tickets, seed } => load_demo(&app, tickets, seed).await,
@@ -241,8 +241,12 @@ async fn load_demo(app: &App, tickets: usize, seed: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(app: App, addr: SocketAddr) -> anyhow::Result<()> {
-    let router = guichet_web::router(app.clone());
+async fn serve(
+    app: App,
+    addr: SocketAddr,
+    web: guichet_web::pages::WebConfig,
+) -> anyhow::Result<()> {
+    let router = guichet_web::router_with(app.clone(), web);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;

@@ -23,6 +23,8 @@ pub struct Config {
     pub intake_group: Option<String>,
     /// Largest attachment, in bytes.
     pub max_attachment_bytes: usize,
+    /// The server-rendered pages: `[web]`.
+    pub web: guichet_web::pages::WebConfig,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             reopen_window_days: 14,
             intake_group: None,
             max_attachment_bytes: 10 * 1024 * 1024,
+            web: guichet_web::pages::WebConfig::default(),
         }
     }
 }
@@ -59,6 +62,27 @@ reopen_window_days = 14
 # intake_group = "DSI-N1"
 # Largest attachment accepted, in bytes.
 max_attachment_bytes = 10485760
+
+[web]
+# The pages' look: "dsfr" (the State design system, reserved to State services) or "neutral"
+# (a plain theme without the State's identity, e.g. for a Région).
+theme = "dsfr"
+# true when Guichet is reached over HTTPS (directly or behind a TLS proxy): cookies get Secure
+# and the __Host- prefix.
+secure_cookies = false
+# Proxies in front of Guichet whose X-Forwarded-For entry to trust, counted from the right;
+# 0 uses the socket's address.
+trusted_proxy_hops = 0
+# Failed sign-ins on one account before it is locked, and from one address before it is refused.
+login_max_failures = 5
+login_max_client_failures = 20
+# How long a lockout lasts (and how long failures count), in minutes.
+login_lockout_minutes = 15
+# A session ends after this many minutes without a request.
+session_idle_minutes = 480
+# The expected delay shown after a submission (empty: "usually within two working days").
+expected_delay_fr = ""
+expected_delay_en = ""
 "#;
 
 impl Config {
@@ -110,6 +134,23 @@ impl Config {
         if let Some(v) = var("GUICHET_MAX_ATTACHMENT_BYTES") {
             self.max_attachment_bytes = parse("GUICHET_MAX_ATTACHMENT_BYTES", v)?;
         }
+        if let Some(v) = var("GUICHET_WEB_THEME") {
+            self.web.theme = guichet_web::pages::Theme::parse(&v).ok_or_else(|| {
+                anyhow::anyhow!("GUICHET_WEB_THEME: \"dsfr\" or \"neutral\", not {v:?}")
+            })?;
+        }
+        if let Some(v) = var("GUICHET_WEB_SECURE_COOKIES") {
+            self.web.secure_cookies = parse("GUICHET_WEB_SECURE_COOKIES", v)?;
+        }
+        if let Some(v) = var("GUICHET_WEB_TRUSTED_PROXY_HOPS") {
+            self.web.trusted_proxy_hops = parse("GUICHET_WEB_TRUSTED_PROXY_HOPS", v)?;
+        }
+        if let Some(v) = var("GUICHET_WEB_LOGIN_MAX_FAILURES") {
+            self.web.login_max_failures = parse("GUICHET_WEB_LOGIN_MAX_FAILURES", v)?;
+        }
+        if let Some(v) = var("GUICHET_WEB_LOGIN_LOCKOUT_MINUTES") {
+            self.web.login_lockout_minutes = parse("GUICHET_WEB_LOGIN_LOCKOUT_MINUTES", v)?;
+        }
         Ok(())
     }
 
@@ -133,6 +174,7 @@ impl Config {
         if self.max_attachment_bytes == 0 {
             bail!("max_attachment_bytes: must be positive");
         }
+        self.web.validate().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
@@ -207,6 +249,17 @@ mod tests {
                 .to_string()
                 .starts_with("database_url")
         );
+    }
+
+    #[test]
+    fn the_theme_is_a_choice_of_two() {
+        let c: Config = toml::from_str("[web]\ntheme = \"neutral\"").expect("parses");
+        assert_eq!(c.web.theme, guichet_web::pages::Theme::Neutral);
+        assert!(toml::from_str::<Config>("[web]\ntheme = \"pink\"").is_err());
+        let err = Config::default()
+            .apply_env(|k| (k == "GUICHET_WEB_THEME").then(|| "pink".to_owned()))
+            .expect_err("refused");
+        assert!(err.to_string().contains("GUICHET_WEB_THEME"), "{err}");
     }
 
     #[test]

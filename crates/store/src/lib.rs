@@ -21,6 +21,7 @@ pub mod org;
 pub mod outbox;
 pub mod person;
 pub mod queue;
+pub mod session;
 mod sql;
 pub mod ticket;
 pub mod token;

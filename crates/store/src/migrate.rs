@@ -28,6 +28,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../../migrations/postgres/0002_search_statistics.sql"),
     },
     Migration {
+        version: 5,
+        name: "web_session",
+        sqlite: include_str!("../../../migrations/sqlite/0005_web_session.sql"),
+        postgres: include_str!("../../../migrations/postgres/0005_web_session.sql"),
+    },
+    Migration {
         version: 6,
         name: "agent_desk",
         sqlite: include_str!("../../../migrations/sqlite/0006_agent_desk.sql"),

@@ -2,7 +2,7 @@
 
 mod common;
 
-use guichet_store::{Store, StoreError, StoreOptions};
+use guichet_store::{Store, StoreError, StoreOptions, migration_versions};
 use guichet_testkit::{TestDb, both_engines, skip_postgres};
 use std::collections::BTreeMap;
 
@@ -21,7 +21,7 @@ async fn migrating_again_applies_nothing(db: TestDb) {
         .query_strings("SELECT CAST(version AS TEXT) FROM schema_migration ORDER BY version")
         .await
         .expect("applied migrations");
-    let expected: Vec<Vec<String>> = guichet_store::migration_versions()
+    let expected: Vec<Vec<String>> = migration_versions()
         .into_iter()
         .map(|v| vec![v.to_string()])
         .collect();
@@ -48,7 +48,7 @@ async fn instances_starting_together_migrate_once(db: TestDb) {
     let applied = ra.expect("first instance migrates") + rb.expect("second instance migrates");
     assert_eq!(
         applied,
-        guichet_store::migration_versions().len(),
+        migration_versions().len(),
         "every migration is applied exactly once"
     );
     assert_eq!(a.migrate().await.expect("migrate"), 0);

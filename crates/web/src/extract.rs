@@ -163,7 +163,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     }
 }
 
-fn url_pairs(query: &str) -> Vec<(String, String)> {
+pub(crate) fn url_pairs(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())

@@ -82,6 +82,30 @@ impl Lang {
             .collect();
         LOCALES.try_lookup_with_args(self.id(), key, &args)
     }
+
+    /// The message `key` with Fluent values, so that numbers select plural forms.
+    pub fn try_text_values(
+        self,
+        key: &str,
+        args: &HashMap<
+            std::borrow::Cow<'static, str>,
+            fluent_templates::fluent_bundle::FluentValue,
+        >,
+    ) -> Option<String> {
+        LOCALES.try_lookup_with_args(self.id(), key, args)
+    }
+
+    /// The language named by a tag (`fr`, `en-GB`), if Guichet speaks it.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let tag = tag.trim().to_ascii_lowercase();
+        if tag == "fr" || tag.starts_with("fr-") {
+            Some(Self::Fr)
+        } else if tag == "en" || tag.starts_with("en-") {
+            Some(Self::En)
+        } else {
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Guichet's HTTP front door: the JSON API under `/api/v1` with its OpenAPI document, and the
-//! health probes. (Pages come with the portal.)
+//! Guichet's HTTP front door: the JSON API under `/api/v1` with its OpenAPI document, the
+//! server-rendered pages ([`pages`]: the requester portal and the foundation other pages reuse),
+//! and the health probes.
 //!
 //! Handlers parse, call one `guichet-app` use case and render: no rule and no SQL here.
 //! Errors are [`problem::ApiError`], rendered as `application/problem+json` in the caller's
@@ -11,6 +12,7 @@ mod extract;
 mod health;
 pub mod i18n;
 mod openapi;
+pub mod pages;
 pub mod problem;
 mod routes;
 
@@ -29,14 +31,25 @@ use tower_http::trace::TraceLayer;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub app: App,
+    /// The pages' settings and templates.
+    pub web: std::sync::Arc<pages::Web>,
 }
 
 /// Largest request body: attachments travel base64-encoded in JSON, ten of them at most.
 const BODY_LIMIT: usize = 40 * 1024 * 1024;
 
-/// The whole HTTP application.
+/// The whole HTTP application, with the pages' default settings.
 pub fn router(app: App) -> Router {
-    let state = AppState { app };
+    router_with(app, pages::WebConfig::default())
+}
+
+/// The whole HTTP application.
+pub fn router_with(app: App, web: pages::WebConfig) -> Router {
+    let state = AppState {
+        app,
+        web: std::sync::Arc::new(pages::Web::new(web)),
+    };
+    let pages = pages::router(&state);
     let (api, spec) = routes::api().split_for_parts();
     let spec = openapi::finish(spec);
     let request_id = HeaderName::from_static("x-request-id");
@@ -48,8 +61,13 @@ pub fn router(app: App) -> Router {
         )
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
-        .fallback(|| async { problem::ApiError::RouteNotFound })
-        .method_not_allowed_fallback(|| async { problem::ApiError::MethodNotAllowed })
+        .merge(pages)
+        .fallback(pages::fallback)
+        .method_not_allowed_fallback(pages::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::error::render,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(problem::panic_response))
@@ -58,6 +76,7 @@ pub fn router(app: App) -> Router {
             Duration::from_secs(30),
         ))
         .layer(axum::middleware::from_fn(problem::render))
+        .layer(axum::middleware::from_fn(pages::headers::security))
         .layer(TraceLayer::new_for_http())
         .layer(SetSensitiveRequestHeadersLayer::new([
             axum::http::header::AUTHORIZATION,

@@ -1,0 +1,99 @@
+//! Every template parses, and every text a template asks for exists in French and in English.
+
+use guichet_web::i18n::Lang;
+use guichet_web::pages::render::Renderer;
+
+fn keys_in(source: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    for quote in ['"', '\''] {
+        let open = format!("t({quote}");
+        let mut rest = source;
+        while let Some(at) = rest.find(&open) {
+            rest = &rest[at + open.len()..];
+            let end = rest.find(quote).expect("closing quote");
+            let key = &rest[..end];
+            // `t("status-label-" ~ status)`: a family, checked below.
+            if !rest[end + 1..].trim_start().starts_with('~') {
+                keys.push(key.to_owned());
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_template_key_is_translated() {
+    let names = Renderer::names();
+    assert!(names.len() >= 10, "{names:?}");
+    let _ = Renderer::new();
+    let mut keys: Vec<String> = names
+        .iter()
+        .flat_map(|n| keys_in(&Renderer::source(n).expect("source")))
+        .collect();
+    for s in [
+        "new",
+        "assigned",
+        "in_progress",
+        "waiting",
+        "resolved",
+        "closed",
+        "rejected",
+        "cancelled",
+    ] {
+        keys.push(format!("status-label-{s}"));
+    }
+    for k in [
+        "submitted",
+        "reply",
+        "status_change",
+        "assignment",
+        "escalation",
+        "transfer",
+        "link",
+        "unlink",
+        "priority_change",
+        "application_change",
+        "resolution",
+        "survey_answer",
+    ] {
+        keys.push(format!("entry-{k}"));
+    }
+    for t in ["incident", "request", "change"] {
+        keys.push(format!("type-label-{t}"));
+        keys.push(format!("type-hint-{t}"));
+    }
+    for e in ["not-found", "forbidden", "csrf", "unavailable", "internal"] {
+        keys.push(format!("error-{e}-title"));
+        keys.push(format!("error-{e}-text"));
+    }
+    for d in ["replied", "cancelled", "closed", "reopened", "rated"] {
+        keys.push(format!("request-done-{d}"));
+    }
+    for n in 1..=5 {
+        keys.push(format!("survey-score-{n}"));
+    }
+    keys.sort();
+    keys.dedup();
+    let args = [
+        ("n", "2".to_owned()),
+        ("name", "x".to_owned()),
+        ("status", "404".to_owned()),
+        ("reference", "2026-000001".to_owned()),
+        ("subject", "s".to_owned()),
+        ("score", "4".to_owned()),
+        ("kb", "3".to_owned()),
+        ("max", "3".to_owned()),
+        ("size", "10".to_owned()),
+        ("minutes", "5".to_owned()),
+        ("field", "f".to_owned()),
+    ];
+    for lang in [Lang::Fr, Lang::En] {
+        for key in &keys {
+            assert!(
+                lang.try_text(key, &args).is_some(),
+                "{key} is missing in {}",
+                lang.tag()
+            );
+        }
+    }
+}

@@ -1,0 +1,212 @@
+# Pages (the requester portal and the shared layout). The API's keys are in api.ftl.
+
+## Layout
+layout-site-name = Guichet
+layout-tagline = The académie's digital help desk
+layout-home-link = Home — Guichet
+layout-skiplinks = Skip links
+layout-skip-content = Content
+layout-skip-footer = Footer
+layout-signed-in-as = Signed in: { $name }
+layout-sign-out = Sign out
+layout-footer-desc = One help desk: ask your questions, report an incident and follow your requests.
+layout-accessibility-link = Accessibility: not compliant
+
+## Forms
+form-title-error-prefix = Error:
+form-errors-title = { $n ->
+    [one] The form has an error
+   *[other] The form has { $n } errors
+}
+form-required-note = All fields are required unless marked optional.
+form-error-required = Fill in “{ $field }”.
+form-error-too_long = “{ $field }” is too long (200 characters at most).
+form-error-invalid = The value chosen for “{ $field }” is not recognised.
+form-error-attachments-too_large = The attachments exceed the limit of { $size } MB per file: make them smaller or send fewer at a time.
+form-error-attachments-too_many = You can attach { $max } files at most.
+form-error-attachments-type = This type of file is not accepted (programs and scripts: .exe, .js, .bat…).
+form-error-attachments-filename = An attached file's name is empty or contains forbidden characters.
+form-error-signin-invalid = Wrong login or password.
+form-error-signin-locked = Too many failed attempts: this account is locked. Try again in { $minutes } minute(s).
+form-error-signin-throttled = Too many failed attempts from your connection. Try again in { $minutes } minute(s).
+form-error-action-not_now = This action is no longer possible in the request's current state.
+form-error-ticket-reopen_window_passed = The time to reopen this request has passed: please submit a new request.
+form-error-ticket-finished = This request is finished: submit a new request if needed.
+form-error-ticket-not_resolved = The satisfaction survey opens once the request is resolved.
+form-error-score-range = Choose a score from 1 to 5.
+files-hint = { $max } files at most, { $size } MB each at most. Programs and scripts (.exe, .js, .bat…) are refused.
+file-size = { $kb } KB
+
+field-label-login = Email address
+field-label-password = Password
+field-label-application = Application concerned
+field-label-type = Type of request
+field-label-subject = Subject
+field-label-body = Description
+field-label-attachments = Attachments (optional)
+field-label-establishment = Establishment concerned
+field-label-message = Your message
+field-label-reason = What is not solved
+field-label-cancel-reason = Reason for cancelling (optional)
+field-label-comment = Comment (optional)
+field-label-score = Your score
+field-label-reply = Reply
+field-label-cancel = Cancellation
+field-label-confirm = Confirmation
+
+## Sign-in
+signin-title = Sign in
+signin-legend = Your Guichet account
+signin-login-hint = Expected format: firstname.lastname@ac-academie.fr
+signin-submit = Sign in
+signin-sso-later = Signing in through the académie's portal (PIA, ENT) is coming soon; until then, use the account your desk gave you.
+
+## Home
+home-title = My requests
+home-new-request = Make a new request
+home-announcements = Announcements
+home-mine = My requests in progress
+home-mine-empty = You have no request in progress.
+home-school = Requests of the establishment: { $name }
+home-school-hint = As a school director you see your establishment's requests; you can change only your own.
+home-school-empty = No other request in progress for this establishment.
+
+list-reference = Reference
+list-subject = Subject
+list-status = Status
+list-handled-by = Handled by
+list-last-change = Last change
+list-nobody-yet = Waiting to be assigned
+
+ago-now = just now
+ago-minutes = { $n } { $n ->
+    [one] minute
+   *[other] minutes
+} ago
+ago-hours = { $n } { $n ->
+    [one] hour
+   *[other] hours
+} ago
+ago-days = { $n } { $n ->
+    [one] day
+   *[other] days
+} ago
+
+status-label-new = Received
+status-label-assigned = Assigned
+status-label-in_progress = In progress
+status-label-waiting = Waiting
+status-label-resolved = Resolved
+status-label-closed = Closed
+status-label-rejected = Rejected
+status-label-cancelled = Cancelled
+
+## New request
+new-title = New request
+new-intro = Describe what you need: your request goes straight to the desk that handles the application you choose.
+new-application-legend = Application concerned
+new-application-hint = Choose the application or service your request is about.
+new-application-other = Other, or I don't know
+new-application-other-hint = The desk will route your request.
+type-label-incident = Incident
+type-hint-incident = Something does not work, or no longer works.
+type-label-request = Request
+type-hint-request = A question, an access, an intervention.
+type-label-change = Suggestion for change
+type-hint-change = An idea to improve an application.
+new-establishment-one = Establishment concerned: { $name }
+new-subject-hint = In a few words, for example: “ONDE: cannot validate an admission”.
+new-body-hint = What you were doing, what happened, the error message if any.
+new-submit = Send my request
+
+## Confirmation
+submitted-title = Your request has been recorded
+submitted-reference = Its reference:
+submitted-subject = Subject: { $subject }
+submitted-next-title = What happens next?
+submitted-next-1 = Your request reaches the queue of the desk in charge.
+submitted-next-2 = An agent takes it in charge; you see their name on your request.
+submitted-next-3 = You follow the answers on the request's page, where you can also reply.
+submitted-delay-title = Expected delay
+submitted-delay-default = We usually handle requests within two working days.
+submitted-open = See my request
+submitted-home = Back to my requests
+
+## A request's page
+request-title = Request { $reference }
+request-back = Back to my requests
+request-reference = Reference:
+request-read-only = You are reading this request only: someone else at your establishment submitted it.
+request-solution = Proposed solution
+request-confirm-title = Is your request solved?
+request-solved = Yes, it is solved
+request-not-solved = No, it is not solved
+request-not-solved-hint = Explain what is still wrong: the request will be reopened.
+request-timeline = History
+request-reply-title = Reply
+request-reply-submit = Send my reply
+request-cancel-title = Cancel the request
+request-cancel-submit = Cancel my request
+request-done-replied = Your reply has been sent.
+request-done-cancelled = Your request has been cancelled.
+request-done-closed = Thank you: the request is closed.
+request-done-reopened = Your request has been reopened.
+request-done-rated = Thank you for your feedback.
+
+entry-submitted = Request submitted
+entry-reply = Message
+entry-note = Internal note
+entry-status_change = Status change
+entry-assignment = Taken in charge
+entry-escalation = Passed to another level
+entry-transfer = Transferred to another desk
+entry-link = Linked to another request
+entry-unlink = Link removed
+entry-priority_change = Priority changed
+entry-application_change = Application changed
+entry-resolution = Solution
+entry-survey_answer = Satisfaction feedback
+
+survey-title = Your opinion of how it was handled
+survey-hint = From 1 (not satisfied at all) to 5 (very satisfied).
+survey-score-1 = 1 — not satisfied at all
+survey-score-2 = 2
+survey-score-3 = 3
+survey-score-4 = 4
+survey-score-5 = 5 — very satisfied
+survey-submit = Send my feedback
+survey-thanks = Thank you, your feedback ({ $score }/5) is recorded.
+
+## Errors
+error-code = Error code: { $status }
+error-home = Back to the home page
+error-not-found-title = Page not found
+error-not-found-text = This page does not exist, or you may not see what it holds.
+error-forbidden-title = Access refused
+error-forbidden-text = You may not do this.
+error-csrf-title = Form expired
+error-csrf-text = This form is no longer valid (expired session, or the page was opened elsewhere). Go back, reload the page and try again.
+error-unavailable-title = Service unavailable for a moment
+error-unavailable-text = Try again in a few moments.
+error-internal-title = Something went wrong
+error-internal-text = The technical team has been told. Try again later.
+
+## Accessibility statement
+a11y-title = Accessibility statement
+a11y-intro = The académie is committed to making Guichet accessible, under article 47 of French law no. 2005-102 of 11 February 2005. This statement covers Guichet's requester portal.
+a11y-status-title = Compliance status
+a11y-status = Guichet does not comply with the French accessibility standard (RGAA) version 4.1: it has not been audited yet.
+a11y-tests-title = Test results
+a11y-tests = Every kind of page (sign-in, home, new request, a request's page, this statement) is checked automatically with axe-core in a browser for every release: no serious or critical violation is accepted. Automatic tests do not replace an audit.
+a11y-gaps-title = Content that is not accessible
+a11y-gap-1 = Attachments uploaded by users and agents (documents, screenshots) may not be accessible.
+a11y-gap-2 = On small screens, the header menu is replaced by a toolbar under the header, without JavaScript.
+a11y-made-title = How this statement was made
+a11y-made = This statement was made on 1 December 2026. Technologies used: HTML, CSS (the State design system). No JavaScript is needed.
+a11y-contact-title = Feedback and contact
+a11y-contact = If you cannot reach some content or service, submit an “Other” request on this desk or contact your académie's help desk: we will offer an accessible alternative.
+a11y-remedy-title = Remedies
+a11y-remedy = If you reported an accessibility problem and did not get a satisfactory answer, you can:
+a11y-remedy-1 = write to the Défenseur des droits (online form on defenseurdesdroits.fr);
+a11y-remedy-2 = contact the Défenseur des droits' delegate in your region;
+a11y-remedy-3 = send a free letter, without a stamp: Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.
