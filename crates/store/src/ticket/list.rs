@@ -4,7 +4,7 @@
 //! (`(sort key, id) < (…)`), so the thousandth page costs what the first does.
 
 use super::{COLUMNS, Ticket, from_row};
-use crate::conn::on;
+use crate::conn::{Raw, on};
 use crate::sql::{Arg, Sql, bind_all};
 use crate::{Conn, StoreError};
 use chrono::{DateTime, Utc};
@@ -14,6 +14,13 @@ use guichet_core::org::{OrgKind, Zone};
 use guichet_core::permission::Visibility;
 use guichet_core::ticket::{Priority, TicketType};
 use guichet_core::{ApplicationId, GroupId, OrgNodeId, PersonId};
+use pg_search::Matches;
+
+mod pg_search;
+
+/// PostgreSQL sorts the matches of a search with at most this many matching tickets, and walks
+/// the list's order for more (see `pg_search`); tests load more to reach both plans.
+pub use pg_search::FEW as SEARCH_FEW_MATCHES;
 
 /// What to list. Empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -226,7 +233,30 @@ impl Conn {
             sql.push(" AND t.created_at < ").arg(Arg::Ts(crate::ts(to)));
         }
         if !filter.terms.is_empty() {
-            if self.is_sqlite() {
+            let raw = self.raw();
+            if let Raw::Postgres(c) = raw {
+                let tsquery = pg_search::tsquery(&filter.terms);
+                match pg_search::matches(c, &tsquery).await? {
+                    Matches::Few(ids) if ids.is_empty() => {
+                        return Ok(Page {
+                            items: Vec::new(),
+                            next: None,
+                        });
+                    }
+                    // The candidates are known: the planner looks each one up by key, then
+                    // filters and sorts them, whatever the sort and the page.
+                    Matches::Few(ids) => {
+                        sql.push(" AND t.id = ANY(CAST(")
+                            .arg(Arg::Text(pg_search::id_array(&ids)))
+                            .push(" AS BIGINT[]))");
+                    }
+                    Matches::Many => {
+                        sql.push(" AND t.id IN (SELECT s.ticket_id FROM ticket_search s WHERE s.vec @@ to_tsquery('simple', ")
+                            .arg(Arg::Text(tsquery))
+                            .push("))");
+                    }
+                }
+            } else {
                 let query = filter
                     .terms
                     .iter()
@@ -237,10 +267,6 @@ impl Conn {
                 )
                 .arg(Arg::Text(query.join(" ")))
                 .push(")");
-            } else {
-                sql.push(" AND t.id IN (SELECT s.ticket_id FROM ticket_search s WHERE s.vec @@ to_tsquery('simple', ")
-                    .arg(Arg::Text(filter.terms.join(" & ")))
-                    .push("))");
             }
         }
         push_visibility(&mut sql, visibility);
