@@ -175,12 +175,12 @@ async fn search_pages_like_the_list_it_narrows(db: TestDb) {
             ("agent", &agent),
         ] {
             for (f, base) in filters.iter().enumerate() {
-                // Every sort for the administrator's plain search; two for the rest, to keep
+                // Every sort for the administrator's plain search; three for the rest, to keep
                 // the test short.
                 let sorts: Vec<Sort> = if who == "admin" && f == 0 {
                     Sort::ALL.iter().map(|(s, _)| *s).collect()
                 } else {
-                    vec![Sort::NewestFirst, Sort::HighestPriority]
+                    vec![Sort::NewestFirst, Sort::OldestFirst, Sort::HighestPriority]
                 };
                 for sort in sorts {
                     let want = expected(store, base, visibility, sort, matching).await;

@@ -2,26 +2,40 @@
 //! frequency and age.
 //!
 //! Left to itself, the planner answers `ORDER BY id DESC LIMIT 51` by walking the tickets
-//! backwards and testing each one's `tsvector`: instant for a common word, a walk through the
-//! whole table for a rare or old one (1.5 s at 1M tickets). Fetching every match through the GIN
-//! index and sorting them is the opposite: instant for a rare word, slow for a common one (50,000
-//! matches: 0.7 s). Neither plan is safe alone and the planner's estimates cannot tell them apart,
-//! so the store asks the GIN index first, with a bound: when at most [`FEW`] tickets match, their
-//! ids are the candidates (any sort, filter, visibility and page then costs at most [`FEW`] key
-//! lookups); above it the words are common enough for the backward walk. This module must not
-//! decide who may read what: the caller's filters and visibility still apply to every candidate.
+//! backwards and testing each one's `tsvector`: instant for a common word, a walk through most of
+//! the table for a rare one or one nobody used lately (0.5–1.5 s at 1M tickets). Fetching every
+//! match through the GIN index and sorting them is the opposite: instant for a rare word, slow for
+//! a common one (40,000 matches: 0.2–0.7 s). The planner's estimates cannot tell the cases apart,
+//! so the store asks the GIN index first, with a bound:
+//!
+//! - at most [`FEW`] matching tickets: their ids are the candidates; any sort, filter,
+//!   visibility and page then costs at most [`FEW`] key lookups;
+//! - more, sorted by id (the default order): the ids are taken in windows of consecutive ids
+//!   from the cursor on, each window's matches (at most [`FEW`], else the window shrinks) being
+//!   the candidates of that part of the page, until the page is full;
+//! - more, in another order: the planner's own plan, which finds a common word's tickets fast.
+//!
+//! This module must not decide who may read what: the caller's filters and visibility apply to
+//! every candidate, through [`page_sql`].
 
-use crate::StoreError;
+use super::{Cursor, Sort, Ticket, TicketFilter, Words, page_sql};
+use crate::conn::Raw;
+use crate::{Conn, StoreError};
+use guichet_core::permission::Visibility;
 use sqlx::PgConnection;
 
-/// Above this many matching tickets the search walks the list's own order instead of sorting
-/// the matches. Sized from the 1M-ticket benchmark (`bench/README.md`): fetching this many ids
-/// through GIN and looking up their tickets costs a few milliseconds.
+/// Up to this many matching tickets, the search sorts the matches itself. Sized from the
+/// 1M-ticket benchmark (`bench/README.md`): fetching this many ids through GIN and looking up
+/// their tickets costs a few milliseconds.
 pub const FEW: i64 = 2000;
+
+/// The first window of ids searched for a common word, and the smallest one.
+const FIRST_WINDOW: i64 = 4096;
+const SMALLEST_WINDOW: i64 = 256;
 
 /// What the GIN index says about a search's words.
 #[derive(Debug)]
-pub(super) enum Matches {
+enum Matches {
     /// Every ticket whose terms match, at most [`FEW`] of them (none, perhaps).
     Few(Vec<i64>),
     /// More than [`FEW`] tickets match.
@@ -30,18 +44,132 @@ pub(super) enum Matches {
 
 /// The `to_tsquery('simple', …)` text for stems that must all match. The stems come from
 /// `guichet_core::search::query_terms` and are alphanumeric, so they carry no tsquery operator.
-pub(super) fn tsquery(terms: &[String]) -> String {
+fn tsquery(terms: &[String]) -> String {
     terms.join(" & ")
 }
 
-/// Asks the GIN index for at most [`FEW`] + 1 matching tickets.
-pub(super) async fn matches(c: &mut PgConnection, tsquery: &str) -> Result<Matches, StoreError> {
+fn pg(conn: &mut Conn) -> Result<&mut PgConnection, StoreError> {
+    match conn.raw() {
+        Raw::Postgres(c) => Ok(c),
+        Raw::Sqlite(_) => Err(StoreError::Other("PostgreSQL search on SQLite".into())),
+    }
+}
+
+/// At most `rows` tickets of the page after `after` whose words match, on PostgreSQL.
+pub(super) async fn search(
+    conn: &mut Conn,
+    filter: &TicketFilter,
+    visibility: &Visibility,
+    sort: Sort,
+    after: Option<&Cursor>,
+    rows: i64,
+) -> Result<Vec<Ticket>, StoreError> {
+    let tsquery = tsquery(&filter.terms);
+    let ids = match matches(pg(conn)?, &tsquery, None).await? {
+        Matches::Few(ids) => ids,
+        Matches::Many => {
+            return match sort {
+                Sort::NewestFirst | Sort::OldestFirst => {
+                    by_windows(conn, filter, &tsquery, visibility, sort, after, rows).await
+                }
+                _ => {
+                    let words = Words::Vector(&tsquery);
+                    let sql = page_sql(filter, words, visibility, sort, after, rows);
+                    conn.fetch_tickets(sql, false).await
+                }
+            };
+        }
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = page_sql(filter, Words::Ids(&ids), visibility, sort, after, rows);
+    conn.fetch_tickets(sql, false).await
+}
+
+/// Ids `lo <= id < hi`.
+type Window = (i64, i64);
+
+/// The page of a common word sorted by id: window after window of ids from the cursor on,
+/// each window's matches fetched through GIN and then filtered like any candidates.
+async fn by_windows(
+    conn: &mut Conn,
+    filter: &TicketFilter,
+    tsquery: &str,
+    visibility: &Visibility,
+    sort: Sort,
+    after: Option<&Cursor>,
+    rows: i64,
+) -> Result<Vec<Ticket>, StoreError> {
+    let newest_first = sort == Sort::NewestFirst;
+    let (first, last): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(MIN(ticket_id), 0), COALESCE(MAX(ticket_id), 0) FROM ticket_search",
+    )
+    .fetch_one(pg(conn)?)
+    .await?;
+    // The ids still to search, [lo, hi).
+    let (mut lo, mut hi) = (first, last + 1);
+    if let Some(Cursor::Id(id)) = after {
+        if newest_first {
+            hi = hi.min(*id);
+        } else {
+            lo = lo.max(*id + 1);
+        }
+    }
+    let mut found = Vec::new();
+    let mut size = FIRST_WINDOW;
+    while lo < hi && (found.len() as i64) < rows {
+        let window: Window = if newest_first {
+            ((hi - size).max(lo), hi)
+        } else {
+            (lo, (lo + size).min(hi))
+        };
+        let ids = match matches(pg(conn)?, tsquery, Some(window)).await? {
+            Matches::Many if size > SMALLEST_WINDOW => {
+                size /= 4;
+                continue;
+            }
+            // Even the smallest window has more matches than FEW: a word in (nearly) every
+            // ticket, whose page the planner's own walk finds at once.
+            Matches::Many => {
+                let words = Words::Vector(tsquery);
+                let sql = page_sql(filter, words, visibility, sort, after, rows);
+                return conn.fetch_tickets(sql, false).await;
+            }
+            Matches::Few(ids) => ids,
+        };
+        if !ids.is_empty() {
+            let need = rows - found.len() as i64;
+            let sql = page_sql(filter, Words::Ids(&ids), visibility, sort, after, need);
+            found.extend(conn.fetch_tickets(sql, false).await?);
+        }
+        if newest_first {
+            hi = window.0;
+        } else {
+            lo = window.1;
+        }
+        size = size.saturating_mul(4);
+    }
+    Ok(found)
+}
+
+/// Asks the GIN index for at most [`FEW`] + 1 matching tickets, in `window` if given.
+async fn matches(
+    c: &mut PgConnection,
+    tsquery: &str,
+    window: Option<Window>,
+) -> Result<Matches, StoreError> {
+    let (lo, hi) = window.unwrap_or((i64::MIN, i64::MAX));
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT s.ticket_id FROM ticket_search s \
-         WHERE s.vec @@ to_tsquery('simple', $1) LIMIT $2",
+         WHERE s.vec @@ to_tsquery('simple', $1) AND s.ticket_id >= $2 AND s.ticket_id < $3 \
+         LIMIT $4",
     )
     .bind(tsquery)
+    .bind(lo)
+    .bind(hi)
     .bind(FEW + 1)
+    .persistent(false)
     .fetch_all(c)
     .await?;
     if ids.len() as i64 > FEW {
