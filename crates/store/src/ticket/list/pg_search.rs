@@ -8,12 +8,15 @@
 //! a common one (40,000 matches: 0.2–0.7 s). The planner's estimates cannot tell the cases apart,
 //! so the store asks the GIN index first, with a bound:
 //!
-//! - at most [`FEW`] matching tickets: their ids are the candidates; any sort, filter,
-//!   visibility and page then costs at most [`FEW`] key lookups;
-//! - more, sorted by id (the default order): the ids are taken in windows of consecutive ids
-//!   from the cursor on, each window's matches (at most [`FEW`], else the window shrinks) being
-//!   the candidates of that part of the page, until the page is full;
-//! - more, in another order: the planner's own plan, which finds a common word's tickets fast.
+//! - sorted by id (the default order): ids are taken in windows of consecutive ids from the
+//!   cursor on, a small one first, then four times larger each; a window's matches (at most
+//!   [`FEW`], else the window shrinks) are the candidates of that part of the page, looked up by
+//!   key, until the page is full. A common word fills the page from the first window, a rare one
+//!   costs a few windows. The GIN index gives the matches, the BRIN index on `ticket_id`
+//!   (migration 0004) the window's pages, so a window costs what its matches cost;
+//! - in another order, at most [`FEW`] matching tickets: their ids are the candidates; any sort,
+//!   filter, visibility and page then costs at most [`FEW`] key lookups;
+//! - in another order, more: the planner's own plan, which finds a common word's tickets fast.
 //!
 //! This module must not decide who may read what: the caller's filters and visibility apply to
 //! every candidate, through [`page_sql`].
@@ -65,25 +68,18 @@ pub(super) async fn search(
     rows: i64,
 ) -> Result<Vec<Ticket>, StoreError> {
     let tsquery = tsquery(&filter.terms);
-    let ids = match matches(pg(conn)?, &tsquery, None).await? {
-        Matches::Few(ids) => ids,
-        Matches::Many => {
-            return match sort {
-                Sort::NewestFirst | Sort::OldestFirst => {
-                    by_windows(conn, filter, &tsquery, visibility, sort, after, rows).await
-                }
-                _ => {
-                    let words = Words::Vector(&tsquery);
-                    let sql = page_sql(filter, words, visibility, sort, after, rows);
-                    conn.fetch_tickets(sql, false).await
-                }
-            };
-        }
-    };
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    if matches!(sort, Sort::NewestFirst | Sort::OldestFirst) {
+        return by_windows(conn, filter, &tsquery, visibility, sort, after, rows).await;
     }
-    let sql = page_sql(filter, Words::Ids(&ids), visibility, sort, after, rows);
+    let words = match matches(pg(conn)?, &tsquery, None).await? {
+        Matches::Few(ids) if ids.is_empty() => return Ok(Vec::new()),
+        Matches::Few(ids) => {
+            let sql = page_sql(filter, Words::Ids(&ids), visibility, sort, after, rows);
+            return conn.fetch_tickets(sql, false).await;
+        }
+        Matches::Many => Words::Vector(&tsquery),
+    };
+    let sql = page_sql(filter, words, visibility, sort, after, rows);
     conn.fetch_tickets(sql, false).await
 }
 
