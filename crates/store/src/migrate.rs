@@ -27,12 +27,6 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0002_search_statistics.sql"),
         postgres: include_str!("../../../migrations/postgres/0002_search_statistics.sql"),
     },
-    Migration {
-        version: 4,
-        name: "search_order",
-        sqlite: include_str!("../../../migrations/sqlite/0004_search_order.sql"),
-        postgres: include_str!("../../../migrations/postgres/0004_search_order.sql"),
-    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

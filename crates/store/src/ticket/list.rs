@@ -17,9 +17,10 @@ use guichet_core::{ApplicationId, GroupId, OrgNodeId, PersonId};
 
 mod pg_search;
 
-/// PostgreSQL sorts the matches of a search with at most this many matching tickets, and walks
-/// the list's order for more (see `pg_search`); tests load more to reach both plans.
-pub use pg_search::FEW as SEARCH_FEW_MATCHES;
+/// The bounds of PostgreSQL's search plan (see `pg_search`): it sorts the matches itself when at
+/// most `SEARCH_FEW_MATCHES` tickets match, and walks the first `SEARCH_FIRST_WINDOW` ids of a
+/// list sorted by id the planner's way. Tests load more tickets than both to reach every step.
+pub use pg_search::{FEW as SEARCH_FEW_MATCHES, FIRST_WINDOW as SEARCH_FIRST_WINDOW};
 
 /// What to list. Empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -184,8 +185,9 @@ enum Words<'a> {
     Any,
     /// SQLite: FTS5's index.
     Fts(&'a [String]),
-    /// PostgreSQL: the tickets whose vector matches the `tsquery` text, found as the planner sees fit.
-    Vector(&'a str),
+    /// PostgreSQL: the tickets whose vector matches the `tsquery` text, found as the planner
+    /// sees fit; only those with `lo <= id < hi` when a window is given.
+    Vector(&'a str, Option<(i64, i64)>),
     /// PostgreSQL: these tickets, whose words are known to match.
     Ids(&'a [i64]),
 }
@@ -210,10 +212,24 @@ fn page_sql(
                 .arg(Arg::Text(query.join(" ")))
                 .push(")");
         }
-        Words::Vector(tsquery) => {
+        Words::Vector(tsquery, window) => {
             sql.push(" AND t.id IN (SELECT s.ticket_id FROM ticket_search s WHERE s.vec @@ to_tsquery('simple', ")
                 .arg(Arg::Text(tsquery.to_owned()))
-                .push("))");
+                .push(")");
+            // The window on both sides, so that whichever table the planner walks, it walks
+            // only the window.
+            if let Some((lo, hi)) = window {
+                sql.push(" AND s.ticket_id >= ")
+                    .arg(Arg::I64(lo))
+                    .push(" AND s.ticket_id < ")
+                    .arg(Arg::I64(hi))
+                    .push(") AND t.id >= ")
+                    .arg(Arg::I64(lo))
+                    .push(" AND t.id < ")
+                    .arg(Arg::I64(hi));
+            } else {
+                sql.push(")");
+            }
         }
         // The candidates are known: the planner looks each one up by key, then filters and
         // sorts them, whatever the sort and the page.

@@ -6,17 +6,16 @@
 //! the table for a rare one or one nobody used lately (0.5–1.5 s at 1M tickets). Fetching every
 //! match through the GIN index and sorting them is the opposite: instant for a rare word, slow for
 //! a common one (40,000 matches: 0.2–0.7 s). The planner's estimates cannot tell the cases apart,
-//! so the store asks the GIN index first, with a bound:
+//! so the store bounds every step instead:
 //!
-//! - sorted by id (the default order): ids are taken in windows of consecutive ids from the
-//!   cursor on, a small one first, then four times larger each; a window's matches (at most
-//!   [`FEW`], else the window shrinks) are the candidates of that part of the page, looked up by
-//!   key, until the page is full. A common word fills the page from the first window, a rare one
-//!   costs a few windows. The GIN index gives the matches, the BRIN index on `ticket_id`
-//!   (migration 0004) the window's pages, so a window costs what its matches cost;
-//! - in another order, at most [`FEW`] matching tickets: their ids are the candidates; any sort,
-//!   filter, visibility and page then costs at most [`FEW`] key lookups;
-//! - in another order, more: the planner's own plan, which finds a common word's tickets fast.
+//! 1. sorted by id (the default order), the next [`FIRST_WINDOW`] ids first, the planner's way:
+//!    a common word fills its page there at once;
+//! 2. then the GIN index is asked for at most [`FEW`] + 1 matches beyond (in another order: for
+//!    all matches). At most [`FEW`]: their ids are the candidates, looked up by key, then
+//!    filtered and sorted, whatever the sort and the page;
+//! 3. more, sorted by id: windows of consecutive ids, each's matches (at most [`FEW`], else the
+//!    window shrinks) fetched through GIN and the primary key's range, until the page is full;
+//!    in another order: the planner's own plan, which finds a common word's tickets fast.
 //!
 //! This module must not decide who may read what: the caller's filters and visibility apply to
 //! every candidate, through [`page_sql`].
@@ -32,9 +31,15 @@ use sqlx::PgConnection;
 /// their tickets costs a few milliseconds.
 pub const FEW: i64 = 2000;
 
-/// The first window of ids searched for a common word, and the smallest one.
-const FIRST_WINDOW: i64 = 4096;
-const SMALLEST_WINDOW: i64 = 256;
+/// The ids searched first, the planner's way, for a list sorted by id.
+pub const FIRST_WINDOW: i64 = 4096;
+/// The windows of step 3: from the first size, four times larger each up to the largest, whose
+/// key range the primary key still reads in a few milliseconds; four times smaller when a window
+/// has more than [`FEW`] matches.
+const WINDOWS: (i64, i64) = (16_384, 65_536);
+
+/// Ids `lo <= id < hi`.
+type Window = (i64, i64);
 
 /// What the GIN index says about a search's words.
 #[derive(Debug)]
@@ -69,26 +74,54 @@ pub(super) async fn search(
 ) -> Result<Vec<Ticket>, StoreError> {
     let tsquery = tsquery(&filter.terms);
     if matches!(sort, Sort::NewestFirst | Sort::OldestFirst) {
-        return by_windows(conn, filter, &tsquery, visibility, sort, after, rows).await;
+        return by_id(conn, filter, &tsquery, visibility, sort, after, rows).await;
     }
-    let words = match matches(pg(conn)?, &tsquery, None).await? {
+    let all = (i64::MIN, i64::MAX);
+    let words = match matches(pg(conn)?, &tsquery, all, false).await? {
         Matches::Few(ids) if ids.is_empty() => return Ok(Vec::new()),
         Matches::Few(ids) => {
             let sql = page_sql(filter, Words::Ids(&ids), visibility, sort, after, rows);
             return conn.fetch_tickets(sql, false).await;
         }
-        Matches::Many => Words::Vector(&tsquery),
+        Matches::Many => Words::Vector(&tsquery, None),
     };
     let sql = page_sql(filter, words, visibility, sort, after, rows);
     conn.fetch_tickets(sql, false).await
 }
 
-/// Ids `lo <= id < hi`.
-type Window = (i64, i64);
+/// The ids left to search, `[lo, hi)`, from the cursor on.
+struct Rest {
+    lo: i64,
+    hi: i64,
+    newest_first: bool,
+}
 
-/// The page of a common word sorted by id: window after window of ids from the cursor on,
-/// each window's matches fetched through GIN and then filtered like any candidates.
-async fn by_windows(
+impl Rest {
+    /// The next `size` ids in the list's order.
+    fn next(&self, size: i64) -> Window {
+        if self.newest_first {
+            ((self.hi - size).max(self.lo), self.hi)
+        } else {
+            (self.lo, (self.lo + size).min(self.hi))
+        }
+    }
+
+    /// Leaves out a window taken with [`Rest::next`].
+    fn take(&mut self, window: Window) {
+        if self.newest_first {
+            self.hi = window.0;
+        } else {
+            self.lo = window.1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lo >= self.hi
+    }
+}
+
+/// A page sorted by id (steps 1 to 3 of the module's header).
+async fn by_id(
     conn: &mut Conn,
     filter: &TicketFilter,
     tsquery: &str,
@@ -97,77 +130,103 @@ async fn by_windows(
     after: Option<&Cursor>,
     rows: i64,
 ) -> Result<Vec<Ticket>, StoreError> {
-    let newest_first = sort == Sort::NewestFirst;
     let (first, last): (i64, i64) = sqlx::query_as(
         "SELECT COALESCE(MIN(ticket_id), 0), COALESCE(MAX(ticket_id), 0) FROM ticket_search",
     )
     .fetch_one(pg(conn)?)
     .await?;
-    // The ids still to search, [lo, hi).
-    let (mut lo, mut hi) = (first, last + 1);
+    let mut rest = Rest {
+        lo: first,
+        hi: last + 1,
+        newest_first: sort == Sort::NewestFirst,
+    };
     if let Some(Cursor::Id(id)) = after {
-        if newest_first {
-            hi = hi.min(*id);
+        if rest.newest_first {
+            rest.hi = rest.hi.min(*id);
         } else {
-            lo = lo.max(*id + 1);
+            rest.lo = rest.lo.max(*id + 1);
         }
     }
-    let mut found = Vec::new();
-    let mut size = FIRST_WINDOW;
-    while lo < hi && (found.len() as i64) < rows {
-        let window: Window = if newest_first {
-            ((hi - size).max(lo), hi)
-        } else {
-            (lo, (lo + size).min(hi))
-        };
-        let ids = match matches(pg(conn)?, tsquery, Some(window)).await? {
-            Matches::Many if size > SMALLEST_WINDOW => {
-                size /= 4;
-                continue;
-            }
-            // Even the smallest window has more matches than FEW: a word in (nearly) every
-            // ticket, whose page the planner's own walk finds at once.
+    let page = |words: Words<'_>, rows| page_sql(filter, words, visibility, sort, after, rows);
+
+    // 1. The planner's walk, bounded to the first window.
+    let window = rest.next(FIRST_WINDOW);
+    let mut found = conn
+        .fetch_tickets(page(Words::Vector(tsquery, Some(window)), rows), false)
+        .await?;
+    rest.take(window);
+    if found.len() as i64 >= rows || rest.is_empty() {
+        return Ok(found);
+    }
+
+    // 2. Few matches left: they are the candidates.
+    let ids = match matches(pg(conn)?, tsquery, (rest.lo, rest.hi), false).await? {
+        Matches::Few(ids) => Some(ids),
+        Matches::Many => None,
+    };
+    if let Some(ids) = ids {
+        if !ids.is_empty() {
+            let need = rows - found.len() as i64;
+            found.extend(
+                conn.fetch_tickets(page(Words::Ids(&ids), need), false)
+                    .await?,
+            );
+        }
+        return Ok(found);
+    }
+
+    // 3. Many: window after window.
+    let (mut size, largest) = WINDOWS;
+    while !rest.is_empty() && (found.len() as i64) < rows {
+        let window = rest.next(size);
+        let ids = match matches(pg(conn)?, tsquery, window, true).await? {
+            // A window of at most FEW ids cannot have more matches, so this ends.
             Matches::Many => {
-                let words = Words::Vector(tsquery);
-                let sql = page_sql(filter, words, visibility, sort, after, rows);
-                return conn.fetch_tickets(sql, false).await;
+                size = (size / 4).max(1);
+                continue;
             }
             Matches::Few(ids) => ids,
         };
         if !ids.is_empty() {
             let need = rows - found.len() as i64;
-            let sql = page_sql(filter, Words::Ids(&ids), visibility, sort, after, need);
-            found.extend(conn.fetch_tickets(sql, false).await?);
+            found.extend(
+                conn.fetch_tickets(page(Words::Ids(&ids), need), false)
+                    .await?,
+            );
         }
-        if newest_first {
-            hi = window.0;
-        } else {
-            lo = window.1;
-        }
-        size = size.saturating_mul(4);
+        rest.take(window);
+        size = (size * 4).min(largest);
     }
     Ok(found)
 }
 
-/// Asks the GIN index for at most [`FEW`] + 1 matching tickets, in `window` if given.
+/// Asks the GIN index for at most [`FEW`] + 1 tickets of `window` whose words match. With
+/// `by_key`, the window is read from the primary key too (cheap for a small window); without,
+/// only from the matches (cheap when they are few).
 async fn matches(
     c: &mut PgConnection,
     tsquery: &str,
-    window: Option<Window>,
+    (lo, hi): Window,
+    by_key: bool,
 ) -> Result<Matches, StoreError> {
-    let (lo, hi) = window.unwrap_or((i64::MIN, i64::MAX));
-    let ids: Vec<i64> = sqlx::query_scalar(
+    // `+ 0` keeps the planner from reading a large range of the primary key to intersect it.
+    let id = if by_key {
+        "s.ticket_id"
+    } else {
+        "s.ticket_id + 0"
+    };
+    let sql = format!(
         "SELECT s.ticket_id FROM ticket_search s \
-         WHERE s.vec @@ to_tsquery('simple', $1) AND s.ticket_id >= $2 AND s.ticket_id < $3 \
-         LIMIT $4",
-    )
-    .bind(tsquery)
-    .bind(lo)
-    .bind(hi)
-    .bind(FEW + 1)
-    .persistent(false)
-    .fetch_all(c)
-    .await?;
+         WHERE s.vec @@ to_tsquery('simple', $1) AND {id} >= $2 AND {id} < $3 LIMIT $4"
+    );
+    let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(tsquery)
+        .bind(lo)
+        .bind(hi)
+        .bind(FEW + 1)
+        .persistent(false)
+        .fetch_all(c)
+        .await?;
     if ids.len() as i64 > FEW {
         Ok(Matches::Many)
     } else {
