@@ -6,7 +6,9 @@
 //! the table for a rare one or one nobody used lately (0.5–1.5 s at 1M tickets). Fetching every
 //! match through the GIN index and sorting them is the opposite: instant for a rare word, slow for
 //! a common one (40,000 matches: 0.2–0.7 s). The planner's estimates cannot tell the cases apart,
-//! so the store bounds every step instead:
+//! so the store bounds every step instead. A filter with an index of its own that keeps few
+//! tickets (a school, a requester, an assignee, an open queue) bounds the planner's walk already:
+//! the planner's plan is kept. Otherwise:
 //!
 //! 1. sorted by id (the default order), the next [`FIRST_WINDOW`] ids first, the planner's way:
 //!    a common word fills its page there at once;
@@ -73,6 +75,17 @@ pub(super) async fn search(
     rows: i64,
 ) -> Result<Vec<Ticket>, StoreError> {
     let tsquery = tsquery(&filter.terms);
+    if narrow(filter) {
+        let sql = page_sql(
+            filter,
+            Words::Vector(&tsquery, None),
+            visibility,
+            sort,
+            after,
+            rows,
+        );
+        return conn.fetch_tickets(sql, false).await;
+    }
     if matches!(sort, Sort::NewestFirst | Sort::OldestFirst) {
         return by_id(conn, filter, &tsquery, visibility, sort, after, rows).await;
     }
@@ -87,6 +100,16 @@ pub(super) async fn search(
     };
     let sql = page_sql(filter, words, visibility, sort, after, rows);
     conn.fetch_tickets(sql, false).await
+}
+
+/// Whether the filter keeps few enough tickets, through an index of its own, that the planner
+/// walking that index and testing each ticket's words is bounded: one school's, one requester's
+/// or assignee's tickets, an open queue.
+fn narrow(filter: &TicketFilter) -> bool {
+    filter.establishment.is_some()
+        || filter.requester.is_some()
+        || filter.assignee.is_some()
+        || (!filter.groups.is_empty() && filter.open == Some(true))
 }
 
 /// The ids left to search, `[lo, hi)`, from the cursor on.
