@@ -27,6 +27,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0002_search_statistics.sql"),
         postgres: include_str!("../../../migrations/postgres/0002_search_statistics.sql"),
     },
+    Migration {
+        version: 4,
+        name: "search_pending_list",
+        sqlite: include_str!("../../../migrations/sqlite/0004_search_pending_list.sql"),
+        postgres: include_str!("../../../migrations/postgres/0004_search_pending_list.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

@@ -31,7 +31,7 @@ use sqlx::PgConnection;
 /// Up to this many matching tickets, the search sorts the matches itself. Sized from the
 /// 1M-ticket benchmark (`bench/README.md`): fetching this many ids through GIN and looking up
 /// their tickets costs a few milliseconds.
-pub const FEW: i64 = 2000;
+pub const FEW: i64 = 1000;
 
 /// The ids searched first, the planner's way, for a list sorted by id.
 pub const FIRST_WINDOW: i64 = 4096;
