@@ -6,9 +6,10 @@
 //! the table for a rare one or one nobody used lately (0.5–1.5 s at 1M tickets). Fetching every
 //! match through the GIN index and sorting them is the opposite: instant for a rare word, slow for
 //! a common one (40,000 matches: 0.2–0.7 s). The planner's estimates cannot tell the cases apart,
-//! so the store bounds every step instead. A filter with an index of its own that keeps few
-//! tickets (a school, a requester, an assignee, an open queue) bounds the planner's walk already:
-//! the planner's plan is kept. Otherwise:
+//! so the store bounds every step instead. A filter with an index of its own that usually keeps
+//! few tickets (a school, a requester, an assignee, an open queue) bounds the planner's walk
+//! already, and the planner's plan is kept (not bounded enough when the set is large: an open
+//! queue of 44,000 tickets takes 0.3–0.5 s, see `bench/README.md`). Otherwise:
 //!
 //! 1. sorted by id (the default order), the next [`FIRST_WINDOW`] ids first, the planner's way:
 //!    a common word fills its page there at once;
