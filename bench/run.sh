@@ -12,7 +12,9 @@
 # 1-minute load average to fall under QUIET_LOAD; KEEP=1 keeps the databases and the work dir;
 # DB_URL=<url of a database loaded before, e.g. kept with KEEP=1> skips the load and measures it
 # again (one engine only; the database is left in place);
-# RT_RESULTS (/work/shared/bench/rt5/results): RT 5's summaries, quoted next to ours.
+# RT_RESULTS (/work/shared/bench/rt5/results): RT 5's summaries, quoted next to ours;
+# PHASES (lists,create): what `guichet-bench run` measures, e.g. PHASES=lists to re-measure
+# lists and searches on a kept database without adding tickets to it.
 # Everything runs on 127.0.0.1. Every wait is bounded.
 set -euo pipefail
 
@@ -28,6 +30,7 @@ QUIET_WAIT=${QUIET_WAIT:-240}
 KEEP=${KEEP:-0}
 DB_URL=${DB_URL:-}
 RT_RESULTS=${RT_RESULTS:-/work/shared/bench/rt5/results}
+PHASES=${PHASES:-lists,create}
 
 case "$ENGINES" in
 sqlite | postgres) ENGINE_LIST=$ENGINES ;;
@@ -181,7 +184,7 @@ bench_one() {
     local status=0
     BENCH_TOKEN=$admin BENCH_AGENT_TOKEN=$agent "$BIN/guichet-bench" run \
         --url "http://127.0.0.1:$port" --pid "$SERVER_PID" \
-        --concurrency "$CONCURRENCY" --create-count "$CREATE_COUNT" --list-reps "$LIST_REPS" \
+        --phases "$PHASES" --concurrency "$CONCURRENCY" --create-count "$CREATE_COUNT" --list-reps "$LIST_REPS" \
         --establishment "$uai" --create-uais "$uais" \
         ${RT_BEST:+--rt-rest-rate "$RT_BEST"} | tee -a "$summary" || status=$?
     stop_server

@@ -358,11 +358,51 @@ fn list_cases(args: &RunArgs) -> Vec<ListCase> {
             query: q(&[("q", w)]),
         });
     }
-    if let (Some(w), Some(_)) = (args.words.first(), &args.agent_token) {
+    if args.agent_token.is_some() {
+        for w in &args.words {
+            cases.push(ListCase {
+                name: format!("search q={w} [agent]"),
+                agent: true,
+                query: q(&[("q", w)]),
+            });
+        }
+    }
+    cases.extend(combined_search_cases(args, q));
+    cases
+}
+
+/// A list's query string, `limit` included.
+type Query = Vec<(String, String)>;
+
+/// Searches narrowed the way the pages narrow them: within a group's open queue (as its agent),
+/// within a school, among finished tickets; each for a common word and a rarer one.
+fn combined_search_cases(args: &RunArgs, q: impl Fn(&[(&str, &str)]) -> Query) -> Vec<ListCase> {
+    let group = args.group.as_str();
+    let words: Vec<&str> = [args.words.first(), args.words.get(2)]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let mut cases = Vec::new();
+    for w in words {
+        if args.agent_token.is_some() {
+            cases.push(ListCase {
+                name: format!("search q={w} in group {group} open queue [agent]"),
+                agent: true,
+                query: q(&[("q", w), ("group", group), ("status", "open")]),
+            });
+        }
+        if let Some(uai) = &args.establishment {
+            cases.push(ListCase {
+                name: format!("search q={w} in school {uai} [admin]"),
+                agent: false,
+                query: q(&[("q", w), ("establishment", uai)]),
+            });
+        }
         cases.push(ListCase {
-            name: format!("search q={w} [agent]"),
-            agent: true,
-            query: q(&[("q", w)]),
+            name: format!("search q={w} finished, by last update [admin]"),
+            agent: false,
+            query: q(&[("q", w), ("status", "finished"), ("sort", "-updated")]),
         });
     }
     cases

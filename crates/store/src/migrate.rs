@@ -28,6 +28,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../../migrations/postgres/0002_search_statistics.sql"),
     },
     Migration {
+        version: 4,
+        name: "search_pending_list",
+        sqlite: include_str!("../../../migrations/sqlite/0004_search_pending_list.sql"),
+        postgres: include_str!("../../../migrations/postgres/0004_search_pending_list.sql"),
+    },
+    Migration {
         version: 5,
         name: "web_session",
         sqlite: include_str!("../../../migrations/sqlite/0005_web_session.sql"),

@@ -2,9 +2,22 @@
 
 mod common;
 
-use guichet_store::{Store, StoreError, StoreOptions, migration_versions};
+use guichet_store::{Store, StoreError, StoreOptions, latest_version};
 use guichet_testkit::{TestDb, both_engines, skip_postgres};
 use std::collections::BTreeMap;
+
+/// The versions of the migration files, in order: numbers are reserved ahead, so there may be
+/// gaps until every branch has landed.
+fn file_versions() -> Vec<i64> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/postgres");
+    let mut out: Vec<i64> = std::fs::read_dir(dir)
+        .expect("the migrations folder")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.get(..4)?.parse().ok())
+        .collect();
+    out.sort_unstable();
+    assert_eq!(out.last().copied(), Some(latest_version()));
+    out
+}
 
 both_engines!(
     migrating_again_applies_nothing,
@@ -21,8 +34,8 @@ async fn migrating_again_applies_nothing(db: TestDb) {
         .query_strings("SELECT CAST(version AS TEXT) FROM schema_migration ORDER BY version")
         .await
         .expect("applied migrations");
-    let expected: Vec<Vec<String>> = migration_versions()
-        .into_iter()
+    let expected: Vec<Vec<String>> = file_versions()
+        .iter()
         .map(|v| vec![v.to_string()])
         .collect();
     assert_eq!(versions, expected);
@@ -48,7 +61,7 @@ async fn instances_starting_together_migrate_once(db: TestDb) {
     let applied = ra.expect("first instance migrates") + rb.expect("second instance migrates");
     assert_eq!(
         applied,
-        migration_versions().len(),
+        file_versions().len(),
         "every migration is applied exactly once"
     );
     assert_eq!(a.migrate().await.expect("migrate"), 0);

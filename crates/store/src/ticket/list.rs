@@ -15,6 +15,13 @@ use guichet_core::permission::Visibility;
 use guichet_core::ticket::{Priority, TicketType};
 use guichet_core::{ApplicationId, GroupId, OrgNodeId, PersonId};
 
+mod pg_search;
+
+/// The bounds of PostgreSQL's search plan (see `pg_search`): it sorts the matches itself when at
+/// most `SEARCH_FEW_MATCHES` tickets match, and walks the first `SEARCH_FIRST_WINDOW` ids of a
+/// list sorted by id the planner's way. Tests load more tickets than both to reach every step.
+pub use pg_search::{FEW as SEARCH_FEW_MATCHES, FIRST_WINDOW as SEARCH_FIRST_WINDOW};
+
 /// What to list. Empty fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct TicketFilter {
@@ -178,6 +185,156 @@ fn push_in<T>(sql: &mut Sql, column: &str, values: &[T], arg: impl Fn(&T) -> Arg
     }
 }
 
+/// Which tickets a list's words leave, as SQL appended to its conditions.
+enum Words<'a> {
+    /// No words: every ticket.
+    Any,
+    /// SQLite: FTS5's index.
+    Fts(&'a [String]),
+    /// PostgreSQL: the tickets whose vector matches the `tsquery` text, found as the planner
+    /// sees fit; only those with `lo <= id < hi` when a window is given.
+    Vector(&'a str, Option<(i64, i64)>),
+    /// PostgreSQL: these tickets, whose words are known to match.
+    Ids(&'a [i64]),
+}
+
+/// The query of one page: the filter, the words, the reader's visibility, the sort and the
+/// cursor, at most `rows` tickets.
+fn page_sql(
+    filter: &TicketFilter,
+    words: Words<'_>,
+    visibility: &Visibility,
+    sort: Sort,
+    after: Option<&Cursor>,
+    rows: i64,
+) -> Sql {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM ticket t WHERE 1 = 1"));
+    push_filter(&mut sql, filter);
+    match words {
+        Words::Any => {}
+        Words::Fts(terms) => {
+            let query = terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>();
+            sql.push(" AND t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ")
+                .arg(Arg::Text(query.join(" ")))
+                .push(")");
+        }
+        Words::Vector(tsquery, window) => {
+            sql.push(" AND t.id IN (SELECT s.ticket_id FROM ticket_search s WHERE s.vec @@ to_tsquery('simple', ")
+                .arg(Arg::Text(tsquery.to_owned()))
+                .push(")");
+            // The window on both sides, so that whichever table the planner walks, it walks
+            // only the window.
+            if let Some((lo, hi)) = window {
+                sql.push(" AND s.ticket_id >= ")
+                    .arg(Arg::I64(lo))
+                    .push(" AND s.ticket_id < ")
+                    .arg(Arg::I64(hi))
+                    .push(") AND t.id >= ")
+                    .arg(Arg::I64(lo))
+                    .push(" AND t.id < ")
+                    .arg(Arg::I64(hi));
+            } else {
+                sql.push(")");
+            }
+        }
+        // The candidates are known: the planner looks each one up by key, then filters and
+        // sorts them, whatever the sort and the page.
+        Words::Ids(ids) => {
+            sql.push(" AND t.id = ANY(CAST(")
+                .arg(Arg::Text(pg_search::id_array(ids)))
+                .push(" AS BIGINT[]))");
+        }
+    }
+    push_visibility(&mut sql, visibility);
+    push_order(&mut sql, sort, after);
+    sql.push(" LIMIT ").arg(Arg::I64(rows));
+    sql
+}
+
+/// Every condition of the filter but its words.
+fn push_filter(sql: &mut Sql, filter: &TicketFilter) {
+    push_in(sql, "t.status", &filter.statuses, |s| {
+        Arg::Text(s.as_str().into())
+    });
+    if let Some(open) = filter.open {
+        sql.push(" AND t.is_open = ").arg(Arg::Bool(open));
+    }
+    push_in(sql, "t.group_id", &filter.groups, |g| Arg::I64(g.0));
+    if let Some(a) = filter.assignee {
+        sql.push(" AND t.assignee_id = ").arg(Arg::I64(a.0));
+    }
+    push_in(sql, "t.assignee_id", &filter.assignees, |p| Arg::I64(p.0));
+    if filter.unassigned {
+        sql.push(" AND t.assignee_id IS NULL");
+    }
+    if let Some(r) = filter.requester {
+        sql.push(" AND t.requester_id = ").arg(Arg::I64(r.0));
+    }
+    if let Some(e) = filter.establishment {
+        sql.push(" AND t.establishment_id = ").arg(Arg::I64(e.0));
+    }
+    if let Some(zone) = &filter.zone {
+        sql.push(" AND ");
+        push_zone(sql, zone);
+    }
+    push_in(sql, "t.application_id", &filter.applications, |a| {
+        Arg::I64(a.0)
+    });
+    push_in(sql, "t.type", &filter.types, |t| {
+        Arg::Text(t.as_str().into())
+    });
+    push_in(sql, "t.priority", &filter.priorities, |p| {
+        Arg::I16(p.rank())
+    });
+    push_in(sql, "t.level", &filter.levels, |l| Arg::I16(l.as_i16()));
+    if let Some(from) = filter.created_from {
+        sql.push(" AND t.created_at >= ")
+            .arg(Arg::Ts(crate::ts(from)));
+    }
+    if let Some(to) = filter.created_to {
+        sql.push(" AND t.created_at < ").arg(Arg::Ts(crate::ts(to)));
+    }
+}
+
+/// The keyset condition of the page after `after`, then the order.
+fn push_order(sql: &mut Sql, sort: Sort, after: Option<&Cursor>) {
+    let (cmp, dir) = if sort.descending() {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    match after {
+        None => {}
+        Some(Cursor::Id(id)) => {
+            sql.push(&format!(" AND t.id {cmp} ")).arg(Arg::I64(*id));
+        }
+        Some(Cursor::Updated(at, id)) => {
+            sql.push(&format!(" AND (t.updated_at, t.id) {cmp} ("))
+                .arg(Arg::Ts(*at))
+                .push(", ")
+                .arg(Arg::I64(*id))
+                .push(")");
+        }
+        Some(Cursor::Priority(p, id)) => {
+            sql.push(&format!(" AND (t.priority, t.id) {cmp} ("))
+                .arg(Arg::I16(*p))
+                .push(", ")
+                .arg(Arg::I64(*id))
+                .push(")");
+        }
+    }
+    let order = match sort {
+        Sort::NewestFirst | Sort::OldestFirst => format!(" ORDER BY t.id {dir}"),
+        Sort::RecentlyUpdated | Sort::LeastRecentlyUpdated => {
+            format!(" ORDER BY t.updated_at {dir}, t.id {dir}")
+        }
+        Sort::HighestPriority | Sort::LowestPriority => {
+            format!(" ORDER BY t.priority {dir}, t.id {dir}")
+        }
+    };
+    sql.push(&order);
+}
+
 impl Conn {
     /// One page of the tickets `visibility` lets the reader see, filtered and sorted.
     pub async fn list_tickets(
@@ -188,116 +345,16 @@ impl Conn {
         after: Option<&Cursor>,
         limit: i64,
     ) -> Result<Page<Ticket>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM ticket t WHERE 1 = 1"));
-        push_in(&mut sql, "t.status", &filter.statuses, |s| {
-            Arg::Text(s.as_str().into())
-        });
-        if let Some(open) = filter.open {
-            sql.push(" AND t.is_open = ").arg(Arg::Bool(open));
-        }
-        push_in(&mut sql, "t.group_id", &filter.groups, |g| Arg::I64(g.0));
-        if let Some(a) = filter.assignee {
-            sql.push(" AND t.assignee_id = ").arg(Arg::I64(a.0));
-        }
-        push_in(&mut sql, "t.assignee_id", &filter.assignees, |p| {
-            Arg::I64(p.0)
-        });
-        if filter.unassigned {
-            sql.push(" AND t.assignee_id IS NULL");
-        }
-        if let Some(r) = filter.requester {
-            sql.push(" AND t.requester_id = ").arg(Arg::I64(r.0));
-        }
-        if let Some(e) = filter.establishment {
-            sql.push(" AND t.establishment_id = ").arg(Arg::I64(e.0));
-        }
-        if let Some(zone) = &filter.zone {
-            sql.push(" AND ");
-            push_zone(&mut sql, zone);
-        }
-        push_in(&mut sql, "t.application_id", &filter.applications, |a| {
-            Arg::I64(a.0)
-        });
-        push_in(&mut sql, "t.type", &filter.types, |t| {
-            Arg::Text(t.as_str().into())
-        });
-        push_in(&mut sql, "t.priority", &filter.priorities, |p| {
-            Arg::I16(p.rank())
-        });
-        push_in(&mut sql, "t.level", &filter.levels, |l| {
-            Arg::I16(l.as_i16())
-        });
-        if let Some(from) = filter.created_from {
-            sql.push(" AND t.created_at >= ")
-                .arg(Arg::Ts(crate::ts(from)));
-        }
-        if let Some(to) = filter.created_to {
-            sql.push(" AND t.created_at < ").arg(Arg::Ts(crate::ts(to)));
-        }
-        if !filter.terms.is_empty() {
-            if self.is_sqlite() {
-                let query = filter
-                    .terms
-                    .iter()
-                    .map(|t| format!("\"{t}\""))
-                    .collect::<Vec<_>>();
-                sql.push(
-                    " AND t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ",
-                )
-                .arg(Arg::Text(query.join(" ")))
-                .push(")");
-            } else {
-                sql.push(" AND t.id IN (SELECT s.ticket_id FROM ticket_search s WHERE s.vec @@ to_tsquery('simple', ")
-                    .arg(Arg::Text(filter.terms.join(" & ")))
-                    .push("))");
-            }
-        }
-        push_visibility(&mut sql, visibility);
-
-        let (cmp, dir) = if sort.descending() {
-            ("<", "DESC")
+        let mut items = if filter.terms.is_empty() {
+            let sql = page_sql(filter, Words::Any, visibility, sort, after, limit + 1);
+            self.fetch_tickets(sql, true).await?
+        } else if self.is_sqlite() {
+            let words = Words::Fts(&filter.terms);
+            let sql = page_sql(filter, words, visibility, sort, after, limit + 1);
+            self.fetch_tickets(sql, true).await?
         } else {
-            (">", "ASC")
+            pg_search::search(self, filter, visibility, sort, after, limit + 1).await?
         };
-        match after {
-            None => {}
-            Some(Cursor::Id(id)) => {
-                sql.push(&format!(" AND t.id {cmp} ")).arg(Arg::I64(*id));
-            }
-            Some(Cursor::Updated(at, id)) => {
-                sql.push(&format!(" AND (t.updated_at, t.id) {cmp} ("))
-                    .arg(Arg::Ts(*at))
-                    .push(", ")
-                    .arg(Arg::I64(*id))
-                    .push(")");
-            }
-            Some(Cursor::Priority(p, id)) => {
-                sql.push(&format!(" AND (t.priority, t.id) {cmp} ("))
-                    .arg(Arg::I16(*p))
-                    .push(", ")
-                    .arg(Arg::I64(*id))
-                    .push(")");
-            }
-        }
-        let order = match sort {
-            Sort::NewestFirst | Sort::OldestFirst => format!(" ORDER BY t.id {dir}"),
-            Sort::RecentlyUpdated | Sort::LeastRecentlyUpdated => {
-                format!(" ORDER BY t.updated_at {dir}, t.id {dir}")
-            }
-            Sort::HighestPriority | Sort::LowestPriority => {
-                format!(" ORDER BY t.priority {dir}, t.id {dir}")
-            }
-        };
-        sql.push(&order).push(" LIMIT ").arg(Arg::I64(limit + 1));
-
-        let mut items: Vec<Ticket> = on!(self, |c| {
-            let q = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.text)), sql.args);
-            q.fetch_all(c)
-                .await?
-                .iter()
-                .map(from_row)
-                .collect::<Result<_, StoreError>>()?
-        });
         let more = items.len() as i64 > limit;
         items.truncate(usize::try_from(limit).unwrap_or(0));
         let next = if more {
@@ -306,5 +363,24 @@ impl Conn {
             None
         };
         Ok(Page { items, next })
+    }
+
+    /// Runs a page's query. A search's is planned afresh each time (`persistent: false`): a
+    /// prepared statement's generic plan would not know how common the words are, which is what
+    /// the plan depends on.
+    async fn fetch_tickets(
+        &mut self,
+        sql: Sql,
+        persistent: bool,
+    ) -> Result<Vec<Ticket>, StoreError> {
+        Ok(on!(self, |c| {
+            let q = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.text)), sql.args);
+            q.persistent(persistent)
+                .fetch_all(c)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect::<Result<_, StoreError>>()?
+        }))
     }
 }
