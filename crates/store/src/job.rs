@@ -376,6 +376,31 @@ impl Tx {
         Ok(n == 1)
     }
 
+    /// Gives back a job `worker` holds but did not finish (shutdown): due now, and the attempt
+    /// it was claimed with is not counted. False when it no longer holds it.
+    pub async fn release_job(
+        &mut self,
+        id: i64,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = on!(self, |c| {
+            sqlx::query(
+                "UPDATE job SET state = CASE WHEN attempts > 1 THEN 'failed' ELSE 'queued' END,
+                        attempts = attempts - 1, run_at = $1, locked_by = NULL,
+                        locked_until = NULL, updated_at = $1
+                 WHERE id = $2 AND state = 'running' AND locked_by = $3",
+            )
+            .bind(ts(now))
+            .bind(id)
+            .bind(worker)
+            .execute(c)
+            .await?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
     /// Releases the jobs whose lease expired (their worker died or hung): each becomes failed,
     /// due now, or dead when it has used its attempts. Returns how many were released.
     pub async fn requeue_expired(&mut self, now: DateTime<Utc>) -> Result<u64, StoreError> {
