@@ -12,6 +12,7 @@ pub mod admin;
 pub mod bulk;
 mod caller;
 mod error;
+pub mod job;
 mod lookup;
 pub mod password;
 pub mod queue;
