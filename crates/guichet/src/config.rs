@@ -23,6 +23,22 @@ pub struct Config {
     pub intake_group: Option<String>,
     /// Largest attachment, in bytes.
     pub max_attachment_bytes: usize,
+    /// The background workers (`[jobs]`).
+    pub jobs: JobsConfig,
+}
+
+/// `[jobs]`: the workers `guichet serve` runs beside the web server.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Jobs this process runs at the same time.
+    pub workers: usize,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self { workers: 2 }
+    }
 }
 
 impl Default for Config {
@@ -35,6 +51,7 @@ impl Default for Config {
             reopen_window_days: 14,
             intake_group: None,
             max_attachment_bytes: 10 * 1024 * 1024,
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -59,6 +76,11 @@ reopen_window_days = 14
 # intake_group = "DSI-N1"
 # Largest attachment accepted, in bytes.
 max_attachment_bytes = 10485760
+
+[jobs]
+# Jobs (notifications, outbox dispatch…) this process runs at the same time; `guichet serve
+# --web-only` runs none. Instances sharing a PostgreSQL database share the queue.
+workers = 2
 "#;
 
 impl Config {
@@ -110,6 +132,9 @@ impl Config {
         if let Some(v) = var("GUICHET_MAX_ATTACHMENT_BYTES") {
             self.max_attachment_bytes = parse("GUICHET_MAX_ATTACHMENT_BYTES", v)?;
         }
+        if let Some(v) = var("GUICHET_JOBS_WORKERS") {
+            self.jobs.workers = parse("GUICHET_JOBS_WORKERS", v)?;
+        }
         Ok(())
     }
 
@@ -132,6 +157,9 @@ impl Config {
         }
         if self.max_attachment_bytes == 0 {
             bail!("max_attachment_bytes: must be positive");
+        }
+        if !(1..=64).contains(&self.jobs.workers) {
+            bail!("jobs.workers: must be between 1 and 64");
         }
         Ok(())
     }
