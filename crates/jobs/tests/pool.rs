@@ -19,6 +19,7 @@ both_engines!(
     enqueueing_twice_with_one_key_runs_once,
     two_pools_never_run_the_same_job_twice,
     shutdown_releases_a_job_that_outlives_the_grace,
+    the_dispatcher_moves_every_outbox_event_into_the_queue,
 );
 
 #[derive(Debug)]
@@ -317,4 +318,43 @@ async fn shutdown_releases_a_job_that_outlives_the_grace(db: TestDb) {
     );
     assert_eq!(released.attempts, 0, "the cut-short run does not count");
     assert_eq!(released.locked_by, None);
+}
+
+async fn the_dispatcher_moves_every_outbox_event_into_the_queue(db: TestDb) {
+    let clock = clock();
+    let pool = pool(&db, &clock, &Flaky::default());
+    let mut tx = db.store.write().await.expect("write");
+    // More than one batch (100 by default).
+    for n in 0..150 {
+        tx.emit(&guichet_store::outbox::NewEvent {
+            at: t0(),
+            kind: guichet_core::ticket::EventKind::Submitted,
+            ticket: None,
+            actor: None,
+            payload: json!({ "n": n }),
+        })
+        .await
+        .expect("emitted");
+    }
+    tx.commit().await.expect("commit");
+    assert_eq!(pool.dispatch_outbox().await.expect("dispatched"), 150);
+    assert_eq!(
+        pool.dispatch_outbox().await.expect("again"),
+        0,
+        "never twice"
+    );
+    let mut conn = db.store.read().await.expect("read");
+    let queued = conn
+        .list_jobs(JobState::Queued, None, 500)
+        .await
+        .expect("queued");
+    assert_eq!(queued.len(), 150);
+    assert!(
+        queued
+            .iter()
+            .all(|j| j.kind == guichet_store::job::EVENT_JOB_KIND && j.max_attempts == 10)
+    );
+    // No handler for events yet: the flaky pool leaves them queued.
+    drop(conn);
+    assert!(!pool.run_once("w").await.expect("idle"));
 }
