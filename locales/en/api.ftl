@@ -141,3 +141,7 @@ object-queue = Queue
 queue-mine = Assigned to me
 queue-mine-delegated = Including those of { $absent }, away until { $until }
 field-search-too_short = Type at least two characters, or a UAI code.
+
+# Job queue (administrators)
+object-job = Job
+conflict-job-not_replayable = Only a failing or dead job can be replayed.

@@ -141,3 +141,7 @@ object-queue = File
 queue-mine = Mes tickets
 queue-mine-delegated = Dont ceux de { $absent }, absent jusqu’au { $until }
 field-search-too_short = Saisissez au moins deux caractères, ou un code UAI.
+
+# Job queue (administrators)
+object-job = Tâche
+conflict-job-not_replayable = Seule une tâche en échec ou abandonnée peut être relancée.

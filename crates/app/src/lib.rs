@@ -13,6 +13,7 @@ pub mod bulk;
 mod caller;
 mod error;
 pub mod handling;
+pub mod job;
 mod lookup;
 pub mod password;
 pub mod queue;

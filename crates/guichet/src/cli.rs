@@ -28,7 +28,7 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the web server (creates and migrates the database on first start).
+    /// Run the web server and the job workers (creates and migrates the database on first start).
     Serve {
         /// Address to listen on (default from the configuration: 127.0.0.1:8080).
         #[arg(long)]
@@ -36,6 +36,12 @@ enum Command {
         /// Load the demo data first, if it is not there yet.
         #[arg(long)]
         demo: bool,
+        /// Run the web server alone (another instance runs the workers).
+        #[arg(long, conflicts_with = "workers_only")]
+        web_only: bool,
+        /// Run the job workers alone, without the web server.
+        #[arg(long)]
+        workers_only: bool,
     },
     /// Create or upgrade the database schema.
     Migrate,
@@ -111,11 +117,20 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     init_tracing(&config.log);
     let app = open(&config).await?;
     match args.command {
-        Command::Serve { addr, demo } => {
+        Command::Serve {
+            addr,
+            demo,
+            web_only,
+            workers_only,
+        } => {
             if demo {
                 load_demo(&app, 50_000, 42).await?;
             }
-            serve(app, addr.unwrap_or(config.addr), config.web.clone()).await
+            let run = Run {
+                web: (!workers_only).then(|| addr.unwrap_or(config.addr)),
+                workers: (!web_only).then_some(config.jobs.workers),
+            };
+            serve(app, run, config.web.clone()).await
         }
         Command::Migrate => Ok(()),
         Command::Demo { tickets, seed } => load_demo(&app, tickets, seed).await,
@@ -241,26 +256,62 @@ async fn load_demo(app: &App, tickets: usize, seed: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(
-    app: App,
-    addr: SocketAddr,
-    web: guichet_web::pages::WebConfig,
-) -> anyhow::Result<()> {
-    let router = guichet_web::router_with(app.clone(), web);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listening on {addr}"))?;
-    tracing::info!(%addr, "guichet serving");
-    eprintln!("Guichet listens on http://{}", listener.local_addr()?);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .context("serving")?;
+/// What `serve` runs: the web server on an address, the workers, or both.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    web: Option<SocketAddr>,
+    workers: Option<usize>,
+}
+
+async fn serve(app: App, run: Run, web: guichet_web::pages::WebConfig) -> anyhow::Result<()> {
+    // One signal, two listeners: the web server and the workers stop together.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let workers = run.workers.map(|n| {
+        let pool = guichet_jobs::Pool::new(
+            app.store().clone(),
+            Arc::new(SystemClock),
+            guichet_jobs::default_registry(),
+            guichet_jobs::PoolConfig {
+                workers: n,
+                ..guichet_jobs::PoolConfig::default()
+            },
+        );
+        eprintln!("Guichet runs {n} job workers");
+        tokio::spawn(pool.run(stopped(stop_rx.clone())))
+    });
+    let web = match run.web {
+        Some(addr) => {
+            let router = guichet_web::router_with(app.clone(), web);
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening on {addr}"))?;
+            tracing::info!(%addr, "guichet serving");
+            eprintln!("Guichet listens on http://{}", listener.local_addr()?);
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stopped(stop_rx.clone()))
+            .await
+            .context("serving")
+        }
+        None => {
+            stopped(stop_rx).await;
+            Ok(())
+        }
+    };
+    if let Some(workers) = workers {
+        workers.await.context("the workers stopped abnormally")?;
+    }
     app.store().close().await;
-    Ok(())
+    web
 }
 
 async fn shutdown() {

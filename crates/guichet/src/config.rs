@@ -25,6 +25,22 @@ pub struct Config {
     pub max_attachment_bytes: usize,
     /// The server-rendered pages: `[web]`.
     pub web: guichet_web::pages::WebConfig,
+    /// The background workers (`[jobs]`).
+    pub jobs: JobsConfig,
+}
+
+/// `[jobs]`: the workers `guichet serve` runs beside the web server.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Jobs this process runs at the same time.
+    pub workers: usize,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self { workers: 2 }
+    }
 }
 
 impl Default for Config {
@@ -38,6 +54,7 @@ impl Default for Config {
             intake_group: None,
             max_attachment_bytes: 10 * 1024 * 1024,
             web: guichet_web::pages::WebConfig::default(),
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -83,6 +100,10 @@ session_idle_minutes = 480
 # The expected delay shown after a submission (empty: "usually within two working days").
 expected_delay_fr = ""
 expected_delay_en = ""
+[jobs]
+# Jobs (notifications, outbox dispatch…) this process runs at the same time; `guichet serve
+# --web-only` runs none. Instances sharing a PostgreSQL database share the queue.
+workers = 2
 "#;
 
 impl Config {
@@ -151,6 +172,9 @@ impl Config {
         if let Some(v) = var("GUICHET_WEB_LOGIN_LOCKOUT_MINUTES") {
             self.web.login_lockout_minutes = parse("GUICHET_WEB_LOGIN_LOCKOUT_MINUTES", v)?;
         }
+        if let Some(v) = var("GUICHET_JOBS_WORKERS") {
+            self.jobs.workers = parse("GUICHET_JOBS_WORKERS", v)?;
+        }
         Ok(())
     }
 
@@ -175,6 +199,9 @@ impl Config {
             bail!("max_attachment_bytes: must be positive");
         }
         self.web.validate().map_err(anyhow::Error::msg)?;
+        if !(1..=64).contains(&self.jobs.workers) {
+            bail!("jobs.workers: must be between 1 and 64");
+        }
         Ok(())
     }
 

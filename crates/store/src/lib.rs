@@ -16,6 +16,7 @@ mod conn;
 pub mod desk;
 mod error;
 mod group;
+pub mod job;
 mod migrate;
 pub mod org;
 pub mod outbox;

@@ -45,6 +45,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0006_agent_desk.sql"),
         postgres: include_str!("../../../migrations/postgres/0006_agent_desk.sql"),
     },
+    Migration {
+        version: 7,
+        name: "job_queue",
+        sqlite: include_str!("../../../migrations/sqlite/0007_job_queue.sql"),
+        postgres: include_str!("../../../migrations/postgres/0007_job_queue.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

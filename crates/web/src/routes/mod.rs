@@ -3,6 +3,7 @@
 
 mod absences;
 mod bulk;
+mod jobs;
 mod queues;
 mod reference;
 mod requesters;
@@ -21,4 +22,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(queues::routes())
         .merge(views::routes())
         .merge(requesters::routes())
+        .merge(jobs::routes())
 }
