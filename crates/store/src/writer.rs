@@ -103,6 +103,23 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
 }
 
 fn run(conn: Connection, rx: mpsc::Receiver<Msg>, lock: Arc<Mutex<Writer>>, rt: Handle) {
+    let closed = serve(&conn, &rx, &lock, &rt);
+    drop(conn);
+    if let Some(ack) = closed {
+        let _ = ack.send(());
+    }
+    // This may be the last owner of the sqlx writer connection, whose drop needs the runtime.
+    let _runtime = rt.enter();
+    drop(lock);
+}
+
+/// Writes batches until the store closes or is dropped; returns the close request, if any.
+fn serve(
+    conn: &Connection,
+    rx: &mpsc::Receiver<Msg>,
+    lock: &Arc<Mutex<Writer>>,
+    rt: &Handle,
+) -> Option<oneshot::Sender<()>> {
     while let Ok(first) = rx.recv() {
         let mut batch = Vec::new();
         let mut close = None;
@@ -120,14 +137,13 @@ fn run(conn: Connection, rx: mpsc::Receiver<Msg>, lock: Arc<Mutex<Writer>>, rt: 
             }
         }
         if !batch.is_empty() {
-            write_batch(&conn, batch, &lock, &rt);
+            write_batch(conn, batch, lock, rt);
         }
-        if let Some(ack) = close {
-            drop(conn);
-            let _ = ack.send(());
-            return;
+        if close.is_some() {
+            return close;
         }
     }
+    None
 }
 
 fn write_batch(
