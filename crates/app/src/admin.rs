@@ -114,6 +114,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.cache().clear();
         Ok(node)
     }
 
@@ -198,6 +199,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.cache().clear();
         Ok(person)
     }
 
@@ -225,6 +227,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.cache().clear();
         Ok(())
     }
 
@@ -295,6 +298,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.cache().clear();
         Ok(desk)
     }
 
@@ -336,6 +340,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.cache().clear();
         Ok(group)
     }
 
@@ -362,6 +367,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.cache().clear();
         Ok(())
     }
 
@@ -414,6 +420,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.cache().clear();
         Ok(app)
     }
 

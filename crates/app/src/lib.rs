@@ -10,6 +10,7 @@
 pub mod absence;
 pub mod admin;
 pub mod bulk;
+mod cache;
 mod caller;
 mod error;
 pub mod handling;
@@ -26,7 +27,7 @@ pub use caller::Caller;
 pub use error::AppError;
 
 use chrono::{DateTime, Utc};
-use guichet_store::Store;
+use guichet_store::{Engine, Store};
 use std::sync::Arc;
 
 /// The time, injected so that tests can choose it.
@@ -75,19 +76,27 @@ pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
     config: Arc<AppConfig>,
+    cache: Arc<cache::Cache>,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        // See `cache`: only SQLite has a single process owning the data.
+        let cache = Arc::new(cache::Cache::new(store.engine() == Engine::Sqlite));
         Self {
             store,
             clock,
             config: Arc::new(config),
+            cache,
         }
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub(crate) fn cache(&self) -> &cache::Cache {
+        &self.cache
     }
 
     pub fn config(&self) -> &AppConfig {

@@ -1,4 +1,5 @@
-//! Turning what people type (a reference, a UAI, an application's code) into ids. A lookup
+//! Turning what people type (a reference, a UAI, an application's code) into ids, and reading
+//! the reference data a submission needs through the cache (see [`crate::cache`]). A lookup
 //! reveals nothing a caller may not know: a ticket reference resolves to an id, and the use case
 //! that follows answers "not found" alike for a missing ticket and one the caller may not see.
 
@@ -6,6 +7,10 @@ use crate::error::NotFoundAs;
 use crate::{App, AppError};
 use guichet_core::ticket::TicketRef;
 use guichet_core::{ApplicationId, FieldError, GroupId, OrgNodeId, TicketId, Uai};
+use guichet_store::StoreError;
+use guichet_store::application::Application;
+use guichet_store::desk::Group;
+use guichet_store::org::{OrgNode, TicketZone};
 
 impl App {
     pub async fn ticket_id(&self, reference: &str) -> Result<TicketId, AppError> {
@@ -24,10 +29,9 @@ impl App {
         field: &'static str,
         code_or_id: &str,
     ) -> Result<ApplicationId, AppError> {
-        let mut conn = self.store().read().await?;
         let app = match code_or_id.trim().parse::<i64>() {
-            Ok(id) => conn.application(ApplicationId(id)).await,
-            Err(_) => conn.application_by_code(code_or_id).await,
+            Ok(id) => self.application_by_id(ApplicationId(id)).await,
+            Err(_) => self.application_by_code(code_or_id).await,
         };
         Ok(app.map_err(|_| FieldError::new(field, "invalid"))?.id)
     }
@@ -52,19 +56,85 @@ impl App {
         field: &'static str,
         uai_or_id: &str,
     ) -> Result<OrgNodeId, AppError> {
-        let mut conn = self.store().read().await?;
         if let Ok(id) = uai_or_id.trim().parse::<i64>() {
-            return Ok(conn
-                .org_node(OrgNodeId(id))
+            return Ok(self
+                .node_by_id(OrgNodeId(id))
                 .await
                 .map_err(|_| FieldError::new(field, "invalid"))?
                 .id);
         }
         let uai = Uai::parse(uai_or_id).map_err(|e| e.at(field))?;
-        Ok(conn
+        let key = uai.to_string();
+        if let Some(id) = self.cache().uai(&key) {
+            return Ok(id);
+        }
+        let stamp = self.cache().stamp();
+        let mut conn = self.store().read().await?;
+        let node = conn
             .org_node_by_uai(&uai)
             .await
-            .map_err(|_| FieldError::new(field, "invalid"))?
-            .id)
+            .map_err(|_| FieldError::new(field, "invalid"))?;
+        self.cache().put_uai(stamp, key, node.id);
+        Ok(node.id)
+    }
+
+    /// An application, from the cache when it holds it.
+    pub(crate) async fn application_by_id(
+        &self,
+        id: ApplicationId,
+    ) -> Result<Application, StoreError> {
+        if let Some(app) = self.cache().application(&id) {
+            return Ok(app);
+        }
+        let stamp = self.cache().stamp();
+        let app = self.store().read().await?.application(id).await?;
+        self.cache().put_application(stamp, id, app.clone());
+        Ok(app)
+    }
+
+    async fn application_by_code(&self, code: &str) -> Result<Application, StoreError> {
+        let key = code.to_owned();
+        if let Some(id) = self.cache().application_code(&key) {
+            return self.application_by_id(id).await;
+        }
+        let stamp = self.cache().stamp();
+        let app = self.store().read().await?.application_by_code(code).await?;
+        self.cache().put_application_code(stamp, key, app.id);
+        self.cache().put_application(stamp, app.id, app.clone());
+        Ok(app)
+    }
+
+    /// A group, from the cache when it holds it.
+    pub(crate) async fn group_by_id(&self, id: GroupId) -> Result<Group, StoreError> {
+        if let Some(g) = self.cache().group(&id) {
+            return Ok(g);
+        }
+        let stamp = self.cache().stamp();
+        let g = self.store().read().await?.group(id).await?;
+        self.cache().put_group(stamp, id, g.clone());
+        Ok(g)
+    }
+
+    /// An organisation node, from the cache when it holds it.
+    pub(crate) async fn node_by_id(&self, id: OrgNodeId) -> Result<OrgNode, StoreError> {
+        if let Some(n) = self.cache().node(&id) {
+            return Ok(n);
+        }
+        let stamp = self.cache().stamp();
+        let n = self.store().read().await?.org_node(id).await?;
+        self.cache().put_node(stamp, id, n.clone());
+        Ok(n)
+    }
+
+    /// The zone columns a ticket of `node` copies, from the cache when it holds them.
+    pub(crate) async fn zone_of(&self, node: OrgNode) -> Result<TicketZone, StoreError> {
+        if let Some(z) = self.cache().zone(&node.id) {
+            return Ok(z);
+        }
+        let stamp = self.cache().stamp();
+        let id = node.id;
+        let z = self.store().read().await?.ticket_zone_of(node).await?;
+        self.cache().put_zone(stamp, id, z.clone());
+        Ok(z)
     }
 }

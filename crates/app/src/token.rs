@@ -75,26 +75,42 @@ impl App {
         if !token.starts_with(PREFIX) || token.len() != PREFIX.len() + 43 {
             return Ok(Err(TokenError::Malformed));
         }
-        let mut conn = self.store().read().await?;
-        let (found, person) = match conn.token_and_person(&digest(token)).await {
-            Ok(t) => t,
-            Err(StoreError::NotFound) => return Ok(Err(TokenError::Unknown)),
-            Err(e) => return Err(e.into()),
+        let digest = digest(token);
+        // On SQLite the person and their facts are kept per token (see `crate::cache`); a
+        // revocation or any change to people and roles clears them before it is answered.
+        let (person, subject) = match self.cache().caller(&digest) {
+            Some(known) => known,
+            None => {
+                let stamp = self.cache().stamp();
+                let mut conn = self.store().read().await?;
+                let (found, person) = match conn.token_and_person(&digest).await {
+                    Ok(t) => t,
+                    Err(StoreError::NotFound) => return Ok(Err(TokenError::Unknown)),
+                    Err(e) => return Err(e.into()),
+                };
+                if found.revoked {
+                    return Ok(Err(TokenError::Revoked));
+                }
+                let subject = conn.subject(&person).await?;
+                self.cache()
+                    .put_caller(stamp, digest, (person.clone(), subject.clone()));
+                (person, subject)
+            }
         };
-        if found.revoked {
-            return Ok(Err(TokenError::Revoked));
+        if !subject.active {
+            return Ok(Err(TokenError::Inactive));
         }
-        let mut subject = conn.subject(&person).await?;
-        self.add_delegations(&mut conn, &mut subject).await?;
-        let caller = Caller {
+        // Delegations depend on the moment (an absence starts or ends), so they are never cached.
+        let mut subject = subject;
+        if subject.is_agent() {
+            let mut conn = self.store().read().await?;
+            self.add_delegations(&mut conn, &mut subject).await?;
+        }
+        Ok(Ok(Caller {
             person: Some(person),
             subject,
             origin: origin.to_owned(),
-        };
-        if !caller.subject.active {
-            return Ok(Err(TokenError::Inactive));
-        }
-        Ok(Ok(caller))
+        }))
     }
 
     /// Revokes one of the caller's tokens.
@@ -116,6 +132,7 @@ impl App {
         })
         .await?;
         tx.commit().await?;
+        self.cache().clear();
         Ok(())
     }
 }

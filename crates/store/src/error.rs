@@ -55,7 +55,7 @@ impl From<sqlx::Error> for StoreError {
 }
 
 /// SQLite says `UNIQUE constraint failed: person.email`; keep `person.email`.
-fn sqlite_constraint(message: &str) -> String {
+pub(crate) fn sqlite_constraint(message: &str) -> String {
     message
         .rsplit_once(": ")
         .map_or(message, |(_, cols)| cols)

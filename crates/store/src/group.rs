@@ -9,6 +9,10 @@
 //! `COMMIT` fails, everyone in the group gets the error, and none of their changes stays.
 //! A use case dropped without committing is rolled back to its savepoint before anyone else
 //! writes.
+//!
+//! Submissions take another road to the same lock: the writer thread ([`crate::writer`]) holds
+//! [`Group::lock`] while it writes a batch on its own connection, after committing whatever
+//! this connection had pending, so the two connections never wait on SQLite's busy handler.
 
 use crate::StoreError;
 use sqlx::pool::PoolConnection;
@@ -79,8 +83,13 @@ impl Writer {
         Ok(())
     }
 
+    /// True while this connection has a transaction open, committed or not yet.
+    pub(crate) fn is_open(&self) -> bool {
+        self.in_tx || self.dirty
+    }
+
     /// Commits the shared transaction and answers every waiter.
-    async fn flush(&mut self) {
+    pub(crate) async fn flush(&mut self) {
         if let Err(e) = self.settle().await {
             tracing::error!(error = %e, "rolling back an abandoned savepoint failed");
         }
@@ -119,6 +128,11 @@ impl Group {
         });
         tokio::spawn(flusher(Arc::downgrade(&group.writer), group.flush.clone()));
         group
+    }
+
+    /// The writer lock, for the writer thread: whoever holds it is SQLite's one writer.
+    pub(crate) fn lock(&self) -> Arc<Mutex<Writer>> {
+        self.writer.clone()
     }
 
     /// Opens a use case's transaction: waits for the writer, then opens its savepoint.

@@ -27,6 +27,7 @@ mod sql;
 pub mod ticket;
 pub mod token;
 pub mod view;
+mod writer;
 
 pub use conn::{Conn, Tx};
 pub use error::StoreError;
@@ -55,6 +56,9 @@ enum Pools {
         read: SqlitePool,
         write: SqlitePool,
         group: std::sync::Arc<group::Group>,
+        /// Submissions' own writer (see [`writer`]); `None` for an in-memory database, which a
+        /// second connection cannot share.
+        submit: Option<std::sync::Arc<writer::SubmitWriter>>,
     },
     Postgres(PgPool),
 }
@@ -107,11 +111,25 @@ impl Store {
             let read = SqlitePoolOptions::new()
                 .max_connections(options.max_connections.max(1))
                 .acquire_timeout(options.acquire_timeout)
-                .connect_with(base.read_only(true))
+                .connect_with(base.clone().read_only(true))
                 .await?;
             let group = group::Group::start(write.acquire().await?);
+            let file = base.get_filename();
+            let submit = if file.as_os_str().is_empty() || file.as_os_str() == ":memory:" {
+                None
+            } else {
+                Some(std::sync::Arc::new(writer::SubmitWriter::start(
+                    file,
+                    group.lock(),
+                )?))
+            };
             Ok(Self {
-                pools: Pools::Sqlite { read, write, group },
+                pools: Pools::Sqlite {
+                    read,
+                    write,
+                    group,
+                    submit,
+                },
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)
@@ -157,6 +175,14 @@ impl Store {
             Pools::Sqlite { group, .. } => Tx::sqlite(group.begin().await?),
             Pools::Postgres(pool) => Tx::postgres(pool.begin().await?),
         })
+    }
+
+    /// The SQLite writer thread, when submissions go through it.
+    pub(crate) fn submit_writer(&self) -> Option<&writer::SubmitWriter> {
+        match &self.pools {
+            Pools::Sqlite { submit, .. } => submit.as_deref(),
+            Pools::Postgres(_) => None,
+        }
     }
 
     /// Answers whether the database is reachable (for `/readyz`).
@@ -221,7 +247,15 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { read, write, group } => {
+            Pools::Sqlite {
+                read,
+                write,
+                group,
+                submit,
+            } => {
+                if let Some(submit) = submit {
+                    submit.close().await;
+                }
                 group.close().await;
                 read.close().await;
                 write.close().await;

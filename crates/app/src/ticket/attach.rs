@@ -43,6 +43,19 @@ pub(crate) fn validate(config: &AppConfig, uploads: &[Upload]) -> Result<(), App
     Ok(())
 }
 
+/// The file as stored: its name trimmed, a type when none was given.
+pub(crate) fn to_new(u: &Upload) -> NewAttachment {
+    NewAttachment {
+        filename: u.filename.trim().to_owned(),
+        content_type: if u.content_type.trim().is_empty() {
+            "application/octet-stream".into()
+        } else {
+            u.content_type.trim().to_owned()
+        },
+        data: u.data.clone(),
+    }
+}
+
 pub(crate) async fn store_all(
     tx: &mut Tx,
     ticket: TicketId,
@@ -52,16 +65,7 @@ pub(crate) async fn store_all(
 ) -> Result<Vec<AttachmentMeta>, AppError> {
     let mut out = Vec::with_capacity(uploads.len());
     for u in uploads {
-        let file = NewAttachment {
-            filename: u.filename.trim().to_owned(),
-            content_type: if u.content_type.trim().is_empty() {
-                "application/octet-stream".into()
-            } else {
-                u.content_type.trim().to_owned()
-            },
-            data: u.data.clone(),
-        };
-        out.push(tx.add_attachment(ticket, entry, &file, now).await?);
+        out.push(tx.add_attachment(ticket, entry, &to_new(u), now).await?);
     }
     Ok(out)
 }

@@ -8,14 +8,13 @@ use guichet_core::lifecycle::Status;
 use guichet_core::org::OrgKind;
 use guichet_core::permission::{GlobalAction, may_global, may_submit_for};
 use guichet_core::search::index_text;
-use guichet_core::ticket::{Channel, EntryKind, EventKind, Impact, Priority, TicketType, Urgency};
+use guichet_core::ticket::{Channel, EventKind, Impact, Priority, TicketType, Urgency};
 use guichet_core::{ApplicationId, OrgNodeId, PersonId};
-use guichet_store::Conn;
 use guichet_store::audit::AuditRecord;
 use guichet_store::desk::Group;
 use guichet_store::org::TicketZone;
 use guichet_store::outbox::NewEvent;
-use guichet_store::ticket::timeline::NewEntry;
+use guichet_store::ticket::submission::{NewSubmission, SubmittedEntry};
 use guichet_store::ticket::{NewTicket, Ticket};
 use serde_json::json;
 
@@ -48,10 +47,12 @@ impl App {
         let on_behalf_of = req
             .on_behalf_of
             .filter(|id| Some(*id) != caller.person_id());
-        let mut conn = self.store().read().await?;
+        // Reads go through the cache (reference data) or a connection taken only when needed:
+        // the common case, a requester filing for their own school, reads nothing here.
         let requester = match on_behalf_of {
             Some(id) => {
                 may_global(&caller.subject, GlobalAction::SubmitOnBehalf)?;
+                let mut conn = self.store().read().await?;
                 let p = conn.person(id).await.or_not_found("requester")?;
                 if !p.active {
                     return Err(AppError::invalid("on_behalf_of", "person.inactive"));
@@ -68,7 +69,7 @@ impl App {
             // Phone intake: the requester's school when they have only one, so that the ticket
             // sits in its zone for the director, the IEN and the DASEN.
             None => {
-                let roles = conn.roles_of(requester).await?;
+                let roles = self.store().read().await?.roles_of(requester).await?;
                 let mut schools: Vec<OrgNodeId> = roles
                     .iter()
                     .filter(|r| r.node_kind == OrgKind::Etablissement)
@@ -80,20 +81,23 @@ impl App {
         };
         let zone = match establishment {
             Some(e) => {
-                let node = conn.org_node(e).await.or_not_found("establishment")?;
+                let node = self.node_by_id(e).await.or_not_found("establishment")?;
                 if !matches!(node.kind, OrgKind::Etablissement | OrgKind::Partner) {
                     return Err(AppError::invalid("establishment", "establishment.kind"));
                 }
                 if on_behalf_of.is_none() {
                     may_submit_for(&caller.subject, e)?;
                 }
-                conn.ticket_zone_of(node).await?
+                self.zone_of(node).await?
             }
             None => TicketZone::default(),
         };
         let application = match req.application {
             Some(id) => {
-                let app = conn.application(id).await.or_not_found("application")?;
+                let app = self
+                    .application_by_id(id)
+                    .await
+                    .or_not_found("application")?;
                 if !app.active {
                     return Err(AppError::invalid("application", "application.inactive"));
                 }
@@ -102,15 +106,21 @@ impl App {
             None => None,
         };
         let group = match application.as_ref().and_then(|a| a.default_group) {
-            Some(g) => conn.group(g).await?,
-            None => self.intake_group(&mut conn).await?,
+            Some(g) => self.group_by_id(g).await?,
+            None => self.intake_group().await?,
         };
-        drop(conn);
 
         let now = self.now();
-        let mut tx = self.store().write().await?;
-        let ticket = tx
-            .insert_ticket(&NewTicket {
+        let actor = caller.person_id();
+        let details = json!({
+            "group": group.code,
+            "application": application.as_ref().map(|a| &a.code),
+            "on_behalf_of": on_behalf_of,
+        });
+        let origin = caller.origin.clone();
+        let terms = index_text(&format!("{subject}\n{body}"));
+        let submission = NewSubmission {
+            ticket: NewTicket {
                 ticket_type: req.ticket_type,
                 channel: req.channel,
                 status: Status::New,
@@ -119,65 +129,70 @@ impl App {
                 priority: Priority::from_matrix(req.urgency, req.impact),
                 application: application.as_ref().map(|a| a.id),
                 requester,
-                created_by: caller.person_id().unwrap_or(requester),
+                created_by: actor.unwrap_or(requester),
                 zone,
                 group: Some(group.id),
                 level: group.level,
-                subject: subject.clone(),
+                subject,
                 created_at: now,
-            })
-            .await?;
-        let entry = tx
-            .add_entry(&NewEntry {
-                ticket: ticket.id,
-                kind: EntryKind::Submitted,
+            },
+            entry: SubmittedEntry {
                 public: true,
-                author: caller.person_id(),
-                body: body.clone(),
+                author: actor,
+                body,
                 data: json!({ "channel": req.channel }),
-                created_at: now,
-            })
-            .await?;
-        attach::store_all(&mut tx, ticket.id, entry, &req.attachments, now).await?;
-        tx.index_new_ticket(ticket.id, &index_text(&format!("{subject}\n{body}")))
-            .await?;
-        let details = json!({
-            "group": group.code,
-            "application": application.as_ref().map(|a| &a.code),
-            "on_behalf_of": on_behalf_of,
-        });
-        tx.audit(&AuditRecord {
-            at: now,
-            actor: caller.person_id(),
-            action: "ticket.submit".into(),
-            object_type: "ticket",
-            object_id: ticket.reference.to_string(),
-            origin: caller.origin.clone(),
-            details: details.clone(),
-        })
-        .await?;
-        tx.emit(&NewEvent {
-            at: now,
-            kind: EventKind::Submitted,
-            ticket: Some(ticket.id),
-            actor: caller.person_id(),
-            payload: json!({ "reference": ticket.reference, "requester": requester, "details": details }),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(ticket)
+            },
+            attachments: req.attachments.iter().map(attach::to_new).collect(),
+            terms,
+            // The reference is known only inside the write: the records are made there.
+            records: Box::new(move |ticket| {
+                let audit = AuditRecord {
+                    at: now,
+                    actor,
+                    action: "ticket.submit".into(),
+                    object_type: "ticket",
+                    object_id: ticket.reference.to_string(),
+                    origin,
+                    details: details.clone(),
+                };
+                let event = NewEvent {
+                    at: now,
+                    kind: EventKind::Submitted,
+                    ticket: Some(ticket.id),
+                    actor,
+                    payload: json!({
+                        "reference": ticket.reference,
+                        "requester": requester,
+                        "details": details,
+                    }),
+                };
+                (audit, event)
+            }),
+        };
+        Ok(self.store().submit_ticket(submission).await?.ticket)
     }
 
     /// The queue for requests nothing else routes: the configured group, else the first N1.
-    async fn intake_group(&self, conn: &mut Conn) -> Result<Group, AppError> {
-        if let Some(code) = &self.config().intake_group {
-            return conn.group_by_code(code).await.or_not_found("intake group");
+    async fn intake_group(&self) -> Result<Group, AppError> {
+        if let Some(g) = self.cache().intake_group(&()) {
+            return Ok(g);
         }
-        conn.list_groups(None)
-            .await?
-            .into_iter()
-            .min_by_key(|g| (g.level != guichet_core::desk::Level::N1, g.id))
-            .ok_or(AppError::conflict("desk.no_group"))
+        let stamp = self.cache().stamp();
+        let mut conn = self.store().read().await?;
+        let group = match &self.config().intake_group {
+            Some(code) => conn
+                .group_by_code(code)
+                .await
+                .or_not_found("intake group")?,
+            None => conn
+                .list_groups(None)
+                .await?
+                .into_iter()
+                .min_by_key(|g| (g.level != guichet_core::desk::Level::N1, g.id))
+                .ok_or(AppError::conflict("desk.no_group"))?,
+        };
+        self.cache().put_intake_group(stamp, (), group.clone());
+        Ok(group)
     }
 }
 

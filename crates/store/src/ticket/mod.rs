@@ -2,6 +2,7 @@
 //! Lists and search are in [`list`]; the timeline and attachments in [`timeline`].
 
 pub mod list;
+pub mod submission;
 pub mod timeline;
 
 use crate::conn::{Get, on, parse};
@@ -148,19 +149,63 @@ pub(crate) fn from_row(r: &impl Get) -> Result<Ticket, StoreError> {
     })
 }
 
+/// Takes the next number of a year (the row is created on the year's first ticket).
+pub(crate) const NEXT_REFERENCE: &str = "INSERT INTO ticket_counter (year, value) VALUES ($1, 1)
+    ON CONFLICT (year) DO UPDATE SET value = ticket_counter.value + 1
+    RETURNING value";
+
+/// Inserts a new ticket; `$19` is both its creation and update time.
+pub(crate) const INSERT_TICKET: &str = "INSERT INTO ticket (reference, type, channel, status,
+        is_open, urgency, impact, priority, application_id, requester_id, created_by_id,
+        establishment_id, circonscription_id, departement_id, org_path, group_id, level, subject,
+        created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+        $19, $19)
+    RETURNING id";
+
+/// The ticket as stored by [`INSERT_TICKET`], built from what was written rather than read
+/// back: this is the hot path of every submission.
+pub(crate) fn inserted(t: &NewTicket, id: TicketId, reference: TicketRef) -> Ticket {
+    let created_at = ts(t.created_at);
+    Ticket {
+        id,
+        reference,
+        ticket_type: t.ticket_type,
+        channel: t.channel,
+        status: t.status,
+        waiting_on: None,
+        urgency: t.urgency,
+        impact: t.impact,
+        priority: t.priority,
+        application: t.application,
+        requester: t.requester,
+        created_by: t.created_by,
+        zone: t.zone.clone(),
+        group: t.group,
+        assignee: None,
+        level: t.level,
+        subject: t.subject.clone(),
+        solution: None,
+        satisfaction: None,
+        satisfaction_comment: None,
+        created_at,
+        updated_at: created_at,
+        taken_at: None,
+        resolved_at: None,
+        closed_at: None,
+        watchers: Vec::new(),
+    }
+}
+
 impl Tx {
     /// The next reference of `year`, unique under concurrency: the counter row is updated in this
     /// transaction, so a concurrent writer waits for it (PostgreSQL row lock, SQLite write lock).
     pub async fn next_reference(&mut self, year: i32) -> Result<TicketRef, StoreError> {
         let seq: i64 = on!(self, |c| {
-            sqlx::query_scalar(
-                "INSERT INTO ticket_counter (year, value) VALUES ($1, 1)
-                 ON CONFLICT (year) DO UPDATE SET value = ticket_counter.value + 1
-                 RETURNING value",
-            )
-            .bind(year)
-            .fetch_one(c)
-            .await?
+            sqlx::query_scalar(NEXT_REFERENCE)
+                .bind(year)
+                .fetch_one(c)
+                .await?
         });
         Ok(TicketRef::new(year, seq))
     }
@@ -172,65 +217,30 @@ impl Tx {
         let reference = self.next_reference(t.created_at.year()).await?;
         let created_at = ts(t.created_at);
         let id: i64 = on!(self, |c| {
-            sqlx::query_scalar(
-                "INSERT INTO ticket (reference, type, channel, status, is_open, urgency, impact,
-                    priority, application_id, requester_id, created_by_id, establishment_id,
-                    circonscription_id, departement_id, org_path, group_id, level, subject,
-                    created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                    $17, $18, $19, $19)
-                 RETURNING id",
-            )
-            .bind(reference.to_string())
-            .bind(t.ticket_type.as_str())
-            .bind(t.channel.as_str())
-            .bind(t.status.as_str())
-            .bind(t.status.is_open())
-            .bind(t.urgency.as_str())
-            .bind(t.impact.as_str())
-            .bind(t.priority.rank())
-            .bind(t.application.map(|a| a.0))
-            .bind(t.requester.0)
-            .bind(t.created_by.0)
-            .bind(t.zone.establishment.map(|n| n.0))
-            .bind(t.zone.circonscription.map(|n| n.0))
-            .bind(t.zone.departement.map(|n| n.0))
-            .bind(t.zone.path.as_ref().map(|p| p.as_str().to_owned()))
-            .bind(t.group.map(|g| g.0))
-            .bind(t.level.as_i16())
-            .bind(&t.subject)
-            .bind(created_at)
-            .fetch_one(c)
-            .await?
+            sqlx::query_scalar(INSERT_TICKET)
+                .bind(reference.to_string())
+                .bind(t.ticket_type.as_str())
+                .bind(t.channel.as_str())
+                .bind(t.status.as_str())
+                .bind(t.status.is_open())
+                .bind(t.urgency.as_str())
+                .bind(t.impact.as_str())
+                .bind(t.priority.rank())
+                .bind(t.application.map(|a| a.0))
+                .bind(t.requester.0)
+                .bind(t.created_by.0)
+                .bind(t.zone.establishment.map(|n| n.0))
+                .bind(t.zone.circonscription.map(|n| n.0))
+                .bind(t.zone.departement.map(|n| n.0))
+                .bind(t.zone.path.as_ref().map(|p| p.as_str().to_owned()))
+                .bind(t.group.map(|g| g.0))
+                .bind(t.level.as_i16())
+                .bind(&t.subject)
+                .bind(created_at)
+                .fetch_one(c)
+                .await?
         });
-        Ok(Ticket {
-            id: TicketId(id),
-            reference,
-            ticket_type: t.ticket_type,
-            channel: t.channel,
-            status: t.status,
-            waiting_on: None,
-            urgency: t.urgency,
-            impact: t.impact,
-            priority: t.priority,
-            application: t.application,
-            requester: t.requester,
-            created_by: t.created_by,
-            zone: t.zone.clone(),
-            group: t.group,
-            assignee: None,
-            level: t.level,
-            subject: t.subject.clone(),
-            solution: None,
-            satisfaction: None,
-            satisfaction_comment: None,
-            created_at,
-            updated_at: created_at,
-            taken_at: None,
-            resolved_at: None,
-            closed_at: None,
-            watchers: Vec::new(),
-        })
+        Ok(inserted(t, TicketId(id), reference))
     }
 
     /// Writes back every field a use case may change.

@@ -1,0 +1,103 @@
+//! A whole submission written at once: the ticket with its reference, its first timeline entry
+//! and attachments, its search terms, its audit record and its outbox event.
+//!
+//! [`crate::Store::submit_ticket`] is the hot path of every front door. On PostgreSQL it runs
+//! [`Tx::insert_submission`] in a transaction of its own; on SQLite it hands the submission to
+//! the writer thread ([`crate::writer`]) in one message, where the same rows are written with
+//! prepared statements and many submissions share one commit. Both paths write the same rows:
+//! a test compares them column by column.
+
+use super::Ticket;
+use super::timeline::{NewAttachment, NewEntry};
+use crate::audit::AuditRecord;
+use crate::outbox::NewEvent;
+use crate::ticket::NewTicket;
+use crate::{Store, StoreError, Tx};
+use guichet_core::ticket::EntryKind;
+use guichet_core::{EntryId, PersonId};
+
+/// Builds the audit record and the outbox event once the ticket has its id and reference.
+/// It runs inside the write, so it must be quick and pure.
+pub type Records = Box<dyn FnOnce(&Ticket) -> (AuditRecord, NewEvent) + Send>;
+
+/// Everything one submission writes.
+pub struct NewSubmission {
+    pub ticket: NewTicket,
+    /// The first timeline entry (`EntryKind::Submitted`); it is dated like the ticket.
+    pub entry: SubmittedEntry,
+    pub attachments: Vec<NewAttachment>,
+    /// Search terms, already computed by `guichet_core::search::index_text`.
+    pub terms: String,
+    pub records: Records,
+}
+
+impl std::fmt::Debug for NewSubmission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSubmission")
+            .field("ticket", &self.ticket)
+            .field("entry", &self.entry)
+            .field("attachments", &self.attachments.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The submission's own timeline entry, before its ticket exists.
+#[derive(Debug, Clone)]
+pub struct SubmittedEntry {
+    pub public: bool,
+    pub author: Option<PersonId>,
+    pub body: String,
+    pub data: serde_json::Value,
+}
+
+impl SubmittedEntry {
+    pub(crate) fn for_ticket(&self, t: &Ticket) -> NewEntry {
+        NewEntry {
+            ticket: t.id,
+            kind: EntryKind::Submitted,
+            public: self.public,
+            author: self.author,
+            body: self.body.clone(),
+            data: self.data.clone(),
+            created_at: t.created_at,
+        }
+    }
+}
+
+/// What a submission wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    pub ticket: Ticket,
+    pub entry: EntryId,
+}
+
+impl Tx {
+    /// Writes a submission statement by statement in this transaction: PostgreSQL's path, and
+    /// the reference the SQLite writer thread is held to.
+    pub async fn insert_submission(&mut self, s: NewSubmission) -> Result<Submitted, StoreError> {
+        let ticket = self.insert_ticket(&s.ticket).await?;
+        let entry = self.add_entry(&s.entry.for_ticket(&ticket)).await?;
+        for a in &s.attachments {
+            self.add_attachment(ticket.id, entry, a, ticket.created_at)
+                .await?;
+        }
+        self.index_new_ticket(ticket.id, &s.terms).await?;
+        let (audit, event) = (s.records)(&ticket);
+        self.audit(&audit).await?;
+        self.emit(&event).await?;
+        Ok(Submitted { ticket, entry })
+    }
+}
+
+impl Store {
+    /// Writes a submission in one transaction and returns once it is durable.
+    pub async fn submit_ticket(&self, s: NewSubmission) -> Result<Submitted, StoreError> {
+        if let Some(writer) = self.submit_writer() {
+            return writer.submit(s).await;
+        }
+        let mut tx = self.write().await?;
+        let done = tx.insert_submission(s).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+}
