@@ -249,7 +249,79 @@ async fn a_wrong_form_is_named_and_a_reply_reaches_the_requester(db: TestDb) {
     );
 }
 
+async fn a_bulk_action_reports_each_ticket(db: TestDb) {
+    let site = Site::new(db).await;
+    let mut director = site.signed_in(&site.fx.director_a).await;
+    let first = director.submit("ONDE", "ONDE : première").await;
+    let second = director.submit("ONDE", "ONDE : seconde").await;
+    let mut agent = site.signed_in(&site.fx.agent_n1).await;
+    let key = format!("group-{}", site.fx.dsi_n1.id);
+    let queue = agent.get(&format!("/desk/queues/{key}")).await;
+    assert!(queue.has(&format!("Sélectionner la demande {first}")));
+    assert!(queue.has("Julien Faure"), "a colleague to assign to");
+    assert!(!queue.has(">Sophie Garnier<"), "not the agent herself");
+    let csrf = queue.csrf();
+    let bulk = format!("/desk/queues/{key}/bulk");
+
+    let empty = agent
+        .post(
+            &bulk,
+            &[
+                ("csrf", &csrf),
+                ("tickets", &first),
+                ("bulk-action", "resolve"),
+                ("bulk-solution", ""),
+            ],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.has("href=\"#field-bulk-solution\""), "{}", empty.html);
+
+    let taken = agent
+        .post(
+            &bulk,
+            &[
+                ("csrf", &csrf),
+                ("tickets", &first),
+                ("tickets", &second),
+                ("tickets", "2020-999999"),
+                ("bulk-action", "take"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.html);
+    assert_eq!(taken.html.matches(">Fait<").count(), 2, "{}", taken.html);
+    assert!(taken.has("Demande introuvable ou hors de vos files."));
+    let mine = agent.get("/desk/queues/mine").await;
+    assert!(mine.has(&first) && mine.has(&second), "both are now hers");
+
+    let bis = site.fx.agent_n1_bis.id.0.to_string();
+    let assigned = agent
+        .post(
+            &bulk,
+            &[
+                ("csrf", &csrf),
+                ("tickets", &first),
+                ("bulk-action", "assign"),
+                ("bulk-assignee", &bis),
+            ],
+        )
+        .await;
+    assert_eq!(
+        assigned.html.matches(">Fait<").count(),
+        1,
+        "{}",
+        assigned.html
+    );
+    let mine = agent.get("/desk/queues/mine").await;
+    assert!(
+        !mine.has(&first) && mine.has(&second),
+        "the first went to Julien"
+    );
+}
+
 both_engines!(
+    a_bulk_action_reports_each_ticket,
     an_agent_finds_the_request_in_their_queues_and_a_requester_has_no_desk,
     an_agent_takes_notes_and_escalates_with_a_reason,
     a_wrong_form_is_named_and_a_reply_reaches_the_requester,

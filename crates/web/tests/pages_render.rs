@@ -94,6 +94,9 @@ fn every_template_key_is_translated() {
     for k in ["duplicate", "related", "parent"] {
         keys.push(format!("desk-link-kind-{k}"));
     }
+    for a in ["take", "assign", "resolve", "close"] {
+        keys.push(format!("desk-bulk-{a}"));
+    }
     keys.push("field-label-escalate-group".into());
     keys.push("field-label-transfer-group".into());
     keys.sort();

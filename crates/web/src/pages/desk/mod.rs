@@ -5,6 +5,7 @@
 //! Like the portal, handlers parse, call one `guichet-app` use case and render; a refused form
 //! comes back with its error summary (422), a success redirects with a notice (POST, then GET).
 
+mod bulk;
 mod queues;
 mod ticket;
 
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/desk", get(queues::home))
         .route("/desk/queues/{key}", get(queues::queue))
+        .route("/desk/queues/{key}/bulk", post(bulk::bulk))
         .route("/desk/tickets/{reference}", get(ticket::show))
         .route("/desk/tickets/{reference}/message", post(ticket::message))
         .route("/desk/tickets/{reference}/{action}", post(ticket::act))

@@ -160,8 +160,16 @@ pub async fn queue(
             cursor::encode(sort, c)
         )
     });
+    let colleagues: Vec<serde_json::Value> = state
+        .app
+        .colleagues(&s.caller)
+        .await?
+        .into_iter()
+        .map(|(id, name)| json!({ "id": id.0, "name": name }))
+        .collect();
     let page = json!({
         "key": key,
+        "colleagues": colleagues,
         "title": title,
         "unassigned_only": matches!(queue_key, QueueKey::GroupNew(_)),
         "rows": rows,
