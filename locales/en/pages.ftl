@@ -319,3 +319,5 @@ field-label-bulk-action = Action
 field-label-bulk-assignee = Colleague (to assign)
 field-label-bulk-solution = Solution (to resolve)
 field-label-bulk-tickets = Selected tickets
+desk-moved-escalate = Ticket { $reference } was escalated: it is now in the chosen group's queue.
+desk-moved-transfer = Ticket { $reference } was transferred: it is now in the chosen group's queue.

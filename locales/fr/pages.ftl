@@ -319,3 +319,5 @@ field-label-bulk-action = Action
 field-label-bulk-assignee = Collègue (pour une attribution)
 field-label-bulk-solution = Solution (pour une résolution)
 field-label-bulk-tickets = Demandes sélectionnées
+desk-moved-escalate = La demande { $reference } a été escaladée : elle est maintenant dans la file du groupe choisi.
+desk-moved-transfer = La demande { $reference } a été transférée : elle est maintenant dans la file du groupe choisi.

@@ -159,6 +159,13 @@ async fn an_agent_takes_notes_and_escalates_with_a_reason(db: TestDb) {
         "{}",
         escalated.html
     );
+    let moved = agent.get(escalated.location()).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", escalated.location());
+    assert!(
+        moved.has(&format!("La demande {reference} a été escaladée")),
+        "{}",
+        moved.html
+    );
     let id = site.app.ticket_id(&reference).await.expect("ticket");
     let n2_agent = site
         .app

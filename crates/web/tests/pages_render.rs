@@ -98,6 +98,8 @@ fn every_template_key_is_translated() {
         keys.push(format!("desk-bulk-{a}"));
     }
     keys.push("field-label-escalate-group".into());
+    keys.push("desk-moved-escalate".into());
+    keys.push("desk-moved-transfer".into());
     keys.push("field-label-transfer-group".into());
     keys.sort();
     keys.dedup();

@@ -47,7 +47,18 @@ fn label(lang: Lang, q: &Queue) -> String {
     }
 }
 
-pub async fn home(State(state): State<AppState>, s: SignedIn) -> Result<Response, PageError> {
+/// What a ticket page's form did before sending the agent here.
+#[derive(Debug, Deserialize, Default)]
+pub struct HomeNotice {
+    done: Option<String>,
+    reference: Option<String>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Query(notice): Query<HomeNotice>,
+) -> Result<Response, PageError> {
     agent_only(&s)?;
     let lang = s.visitor.lang;
     let ws = state.app.queues(&s.caller).await?;
@@ -77,7 +88,16 @@ pub async fn home(State(state): State<AppState>, s: SignedIn) -> Result<Response
         .iter()
         .map(|v| json!({ "id": v.id, "name": v.name }))
         .collect();
-    let page = json!({ "queues": queues, "stand_ins": stand_ins, "views": views });
+    let done = notice
+        .done
+        .filter(|d| ["escalate", "transfer"].contains(&d.as_str()));
+    let page = json!({
+        "queues": queues,
+        "stand_ins": stand_ins,
+        "views": views,
+        "done": done,
+        "reference": notice.reference,
+    });
     state.web.page(&state, &s.visitor, "desk/home.html", &page)
 }
 

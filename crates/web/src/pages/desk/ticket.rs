@@ -286,6 +286,13 @@ pub async fn act(
         _ => app.resolve(c, id, &field("solution")).await,
     };
     match result {
+        // A ticket sent to a group the agent is not in leaves their sight: the workspace home
+        // then says where it went.
+        Ok(_) if app.ticket(c, id).await.is_err() => Ok(Redirect::to(&format!(
+            "/desk?done={action}&reference={}",
+            crate::pages::form::encode(&reference)
+        ))
+        .into_response()),
         Ok(_) => Ok(done(&reference, &action)),
         Err(e) => refused(&state, &s, id, e, &action, typed).await,
     }
