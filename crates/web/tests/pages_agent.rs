@@ -327,7 +327,85 @@ async fn a_bulk_action_reports_each_ticket(db: TestDb) {
     );
 }
 
+async fn an_agent_declares_and_cancels_an_absence(db: TestDb) {
+    let site = Site::new(db).await;
+    let mut agent = site.signed_in(&site.fx.agent_n1).await;
+    let page = agent.get("/desk/absence").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.has("Aucune absence déclarée."));
+    assert!(
+        page.has("Julien Faure"),
+        "a colleague to choose as delegate"
+    );
+    let csrf = page.csrf();
+    let bis = site.fx.agent_n1_bis.id.0.to_string();
+    let start = (chrono::Utc::now() + chrono::Duration::days(3))
+        .format("%Y-%m-%d")
+        .to_string();
+    let end = (chrono::Utc::now() + chrono::Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string();
+
+    let no_delegate = agent
+        .post(
+            "/desk/absence",
+            &[
+                ("csrf", &csrf),
+                ("absence-starts_at", &start),
+                ("absence-ends_at", &end),
+                ("absence-delegate", ""),
+            ],
+        )
+        .await;
+    assert_eq!(no_delegate.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_delegate.has("href=\"#field-absence-delegate\""),
+        "{}",
+        no_delegate.html
+    );
+    assert!(
+        no_delegate.has(&format!("value=\"{start}\"")),
+        "the dates are kept"
+    );
+
+    let declared = agent
+        .post(
+            "/desk/absence",
+            &[
+                ("csrf", &csrf),
+                ("absence-starts_at", &start),
+                ("absence-ends_at", &end),
+                ("absence-delegate", &bis),
+            ],
+        )
+        .await;
+    assert_eq!(declared.status, StatusCode::SEE_OTHER, "{}", declared.html);
+    let page = agent.get(declared.location()).await;
+    assert!(page.has("L'absence est déclarée"));
+    assert!(page.has("Remplacé·e par Julien Faure"), "{}", page.html);
+    let id = site
+        .app
+        .absences(
+            &site
+                .app
+                .caller(site.fx.agent_n1.id, "test")
+                .await
+                .expect("caller"),
+            site.fx.agent_n1.id,
+        )
+        .await
+        .expect("absences")[0]
+        .id;
+    let cancelled = agent
+        .post(&format!("/desk/absence/{id}/cancel"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    let page = agent.get(cancelled.location()).await;
+    assert!(page.has("L'absence est annulée.") && page.has("Aucune absence déclarée."));
+}
+
 both_engines!(
+    an_agent_declares_and_cancels_an_absence,
     a_bulk_action_reports_each_ticket,
     an_agent_finds_the_request_in_their_queues_and_a_requester_has_no_desk,
     an_agent_takes_notes_and_escalates_with_a_reason,

@@ -99,6 +99,8 @@ fn every_template_key_is_translated() {
     }
     keys.push("field-label-escalate-group".into());
     keys.push("desk-moved-escalate".into());
+    keys.push("desk-absence-done-declared".into());
+    keys.push("desk-absence-done-cancelled".into());
     keys.push("desk-moved-transfer".into());
     keys.push("field-label-transfer-group".into());
     keys.sort();

@@ -5,6 +5,7 @@
 //! Like the portal, handlers parse, call one `guichet-app` use case and render; a refused form
 //! comes back with its error summary (422), a success redirects with a notice (POST, then GET).
 
+mod absence;
 mod bulk;
 mod queues;
 mod ticket;
@@ -21,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/desk", get(queues::home))
         .route("/desk/queues/{key}", get(queues::queue))
         .route("/desk/queues/{key}/bulk", post(bulk::bulk))
+        .route("/desk/absence", get(absence::show).post(absence::declare))
+        .route("/desk/absence/{id}/cancel", post(absence::cancel))
         .route("/desk/tickets/{reference}", get(ticket::show))
         .route("/desk/tickets/{reference}/message", post(ticket::message))
         .route("/desk/tickets/{reference}/{action}", post(ticket::act))
