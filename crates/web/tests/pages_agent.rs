@@ -404,7 +404,82 @@ async fn an_agent_declares_and_cancels_an_absence(db: TestDb) {
     assert!(page.has("L'absence est annulée.") && page.has("Aucune absence déclarée."));
 }
 
+async fn an_agent_files_a_phone_request_for_a_director(db: TestDb) {
+    let site = Site::new(db).await;
+    let mut agent = site.signed_in(&site.fx.agent_n1).await;
+    let found = agent.get("/desk/phone?q=Claire%20Martin").await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.html);
+    let name = &site.fx.director_a.display_name;
+    assert!(found.has(name), "{}", found.html);
+    let short = agent.get("/desk/phone?q=a").await;
+    assert!(
+        short.has("href=\"#field-phone-q\""),
+        "a one-letter search is named"
+    );
+
+    let id = site.fx.director_a.id.0.to_string();
+    let form = agent.get(&format!("/desk/phone?person={id}")).await;
+    assert!(form.has("Demande pour") && form.has(name));
+    let csrf = form.csrf();
+    let refused = agent
+        .post(
+            "/desk/phone",
+            &[
+                ("csrf", &csrf),
+                ("person", &id),
+                ("phone-application", "ONDE"),
+                ("phone-subject", ""),
+                ("phone-body", "Appel : ONDE bloqué"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.has("href=\"#field-phone-subject\""),
+        "{}",
+        refused.html
+    );
+    assert!(refused.has("Appel : ONDE bloqué"), "the text is kept");
+
+    let filed = agent
+        .post(
+            "/desk/phone",
+            &[
+                ("csrf", &csrf),
+                ("person", &id),
+                ("phone-application", "ONDE"),
+                ("phone-type", "incident"),
+                ("phone-subject", "ONDE par téléphone"),
+                ("phone-body", "Appel : ONDE bloqué"),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+    let reference = filed
+        .location()
+        .trim_start_matches("/desk/tickets/")
+        .to_owned();
+    let caller = site
+        .app
+        .caller(site.fx.agent_n1.id, "test")
+        .await
+        .expect("caller");
+    let id = site.app.ticket_id(&reference).await.expect("reference");
+    let ticket = site.app.ticket(&caller, id).await.expect("filed");
+    assert_eq!(
+        ticket.ticket.requester, site.fx.director_a.id,
+        "on the director's behalf"
+    );
+    assert_eq!(ticket.ticket.channel.as_str(), "phone");
+    let mut director = site.signed_in(&site.fx.director_a).await;
+    assert!(
+        director.get("/").await.has("ONDE par téléphone"),
+        "the director finds it"
+    );
+}
+
 both_engines!(
+    an_agent_files_a_phone_request_for_a_director,
     an_agent_declares_and_cancels_an_absence,
     a_bulk_action_reports_each_ticket,
     an_agent_finds_the_request_in_their_queues_and_a_requester_has_no_desk,

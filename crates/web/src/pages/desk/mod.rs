@@ -7,6 +7,7 @@
 
 mod absence;
 mod bulk;
+mod phone;
 mod queues;
 mod ticket;
 
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/queues/{key}/bulk", post(bulk::bulk))
         .route("/desk/absence", get(absence::show).post(absence::declare))
         .route("/desk/absence/{id}/cancel", post(absence::cancel))
+        .route("/desk/phone", get(phone::show).post(phone::submit))
         .route("/desk/tickets/{reference}", get(ticket::show))
         .route("/desk/tickets/{reference}/message", post(ticket::message))
         .route("/desk/tickets/{reference}/{action}", post(ticket::act))
