@@ -420,6 +420,13 @@ async fn an_agent_files_a_phone_request_for_a_director(db: TestDb) {
     let id = site.fx.director_a.id.0.to_string();
     let form = agent.get(&format!("/desk/phone?person={id}")).await;
     assert!(form.has("Demande pour") && form.has(name));
+    let search = agent.get("/desk/phone").await;
+    assert!(
+        search
+            .html
+            .contains("<input class=\"fr-input\" type=\"search\" id=\"field-phone-q\" name=\"q\""),
+        "a real search field"
+    );
     let csrf = form.csrf();
     let refused = agent
         .post(
