@@ -14,6 +14,8 @@ mkdirSync(artifacts, { recursive: true });
 
 /** The demo accounts (crates/demo/src/people.rs). */
 export const DIRECTOR = { email: 'directrice.demo@ac-dijon.fr', password: 'demo-guichet' };
+/** The demo's N1 agent (DSI assistance). */
+export const AGENT_N1 = { email: 'agent.n1.demo@ac-dijon.fr', password: 'demo-guichet' };
 
 /** The guichet binary: $GUICHET_BIN, else the newest of target/{debug,release}/guichet. */
 function binary() {

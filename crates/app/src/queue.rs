@@ -130,6 +130,27 @@ impl App {
         })
     }
 
+    /// The caller's colleagues: active people working in one of the caller's groups, by name.
+    /// What the pages offer as "assign to" and as a delegate.
+    pub async fn colleagues(&self, caller: &Caller) -> Result<Vec<(PersonId, String)>, AppError> {
+        may_global(&caller.subject, GlobalAction::WorkQueues)?;
+        let mut conn = self.store().read().await?;
+        let mut out: Vec<(PersonId, String)> = Vec::new();
+        for g in &caller.subject.groups {
+            for p in conn.group_members(g.id).await? {
+                if p == me(caller) || out.iter().any(|(id, _)| *id == p) {
+                    continue;
+                }
+                let person = conn.person(p).await?;
+                if person.active {
+                    out.push((p, person.display_name));
+                }
+            }
+        }
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(out)
+    }
+
     /// A page of one of the caller's queues. A group the caller does not work in, or a zone
     /// their desks do not serve, is not one of their queues (administrators list any group).
     pub async fn queue_tickets(

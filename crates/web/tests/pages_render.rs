@@ -72,6 +72,37 @@ fn every_template_key_is_translated() {
     for n in 1..=5 {
         keys.push(format!("survey-score-{n}"));
     }
+    // The agent workspace's families.
+    for s in [
+        "-created",
+        "created",
+        "-updated",
+        "updated",
+        "-priority",
+        "priority",
+    ] {
+        keys.push(format!("desk-sort-{s}"));
+    }
+    for p in ["very_low", "low", "medium", "high", "very_high"] {
+        keys.push(format!("priority-label-{p}"));
+    }
+    for d in [
+        "reply", "note", "take", "escalate", "transfer", "link", "priority", "resolve",
+    ] {
+        keys.push(format!("desk-done-{d}"));
+    }
+    for k in ["duplicate", "related", "parent"] {
+        keys.push(format!("desk-link-kind-{k}"));
+    }
+    for a in ["take", "assign", "resolve", "close"] {
+        keys.push(format!("desk-bulk-{a}"));
+    }
+    keys.push("field-label-escalate-group".into());
+    keys.push("desk-moved-escalate".into());
+    keys.push("desk-absence-done-declared".into());
+    keys.push("desk-absence-done-cancelled".into());
+    keys.push("desk-moved-transfer".into());
+    keys.push("field-label-transfer-group".into());
     keys.sort();
     keys.dedup();
     let args = [

@@ -25,6 +25,7 @@ pub mod render;
 pub mod visitor;
 
 mod accessibility;
+mod desk;
 mod home;
 mod language;
 mod requests;
@@ -68,6 +69,7 @@ impl Web {
             csrf,
             next: form::encode(&path),
             path,
+            agent: false,
         }
     }
 
@@ -115,6 +117,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/language", get(language::switch))
         .route("/accessibility", get(accessibility::show))
         .merge(requests::routes())
+        .merge(desk::routes())
         .route("/assets/{version}/{*path}", get(assets::serve))
         .layer(DefaultBodyLimit::max(limit))
 }

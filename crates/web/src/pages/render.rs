@@ -32,6 +32,8 @@ pub struct Base {
     pub path: String,
     /// The same, percent-encoded for a query string.
     pub next: String,
+    /// The person works queues: the layout links to the agent workspace.
+    pub agent: bool,
 }
 
 /// The template environment, built once at start.

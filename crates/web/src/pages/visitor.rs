@@ -118,9 +118,17 @@ impl Visitor {
             .caller()
             .and_then(|c| c.person.as_ref())
             .map(|p| p.display_name.clone());
-        state
+        let mut base = state
             .web
-            .base(self.lang, user, self.csrf().to_owned(), self.path.clone())
+            .base(self.lang, user, self.csrf().to_owned(), self.path.clone());
+        base.agent = self.caller().is_some_and(|c| {
+            guichet_core::permission::may_global(
+                &c.subject,
+                guichet_core::permission::GlobalAction::WorkQueues,
+            )
+            .is_ok()
+        });
+        base
     }
 }
 

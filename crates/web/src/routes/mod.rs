@@ -8,6 +8,9 @@ mod queues;
 mod reference;
 mod requesters;
 mod tickets;
+
+/// Queue cursors, shared with the agent pages so their "next page" links match the API's.
+pub(crate) use tickets::cursor;
 mod views;
 
 use crate::AppState;
