@@ -1,4 +1,4 @@
-// An absence in a real browser: the N1 agent takes a ticket, then declares an absence with the
+// An absence in a real browser: the N1 agent records a phone call and takes the ticket, then declares an absence with the
 // N2 agent as delegate (the administrator first made them a member of the N1 group through the
 // API, as a backup); the delegate signs in, sees the absent agent's ticket in "assigned to me",
 // marked as a stand-in, and resolves it. axe-core runs on the absence page and the delegate's
@@ -43,7 +43,7 @@ async function api(token, method, path, body) {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body && JSON.stringify(body),
   });
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${await r.text()}`);
+  if (!r.ok) assert.fail(`${method} ${path}: ${r.status} ${await r.text()}`);
   return r.status === 204 ? null : r.json();
 }
 
@@ -61,9 +61,15 @@ test('the delegate of an absent agent sees and resolves their ticket', async () 
 
   // The N1 agent takes an unassigned ticket, then declares their absence.
   await signIn(AGENT_N1);
-  await page.goto(`${env.base}/desk/queues/group-${n1.id}-new`);
-  const reference = (await page.locator('a.guichet-reference').first().innerText()).trim();
-  await page.getByRole('link', { name: reference }).click();
+  await page.goto(`${env.base}/desk/phone`);
+  await page.getByLabel('Qui appelle ?').fill('Claire Dumont');
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await page.getByRole('link', { name: 'Claire Dumont' }).first().click();
+  await page.getByLabel('Objet').fill('Téléphone : imprimante de la direction hors service');
+  await page.getByLabel('Description').fill("L'imprimante affiche une erreur de bourrage permanente.");
+  await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
+  await page.waitForURL(/\/desk\/tickets\/\d{4}-\d{6}$/);
+  const reference = page.url().split('/').pop();
   await page.getByRole('button', { name: 'Prendre en charge' }).click();
   await page.getByText('Vous avez pris la demande en charge.').waitFor();
   await page.goto(`${env.base}/desk/absence`);

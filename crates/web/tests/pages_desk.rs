@@ -219,6 +219,13 @@ async fn the_ticket_page_assigns_pauses_resumes_reclassifies_and_hands_out_files
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.has("href=\"#field-assign-assignee\"") && empty.has("Collègue"));
     let bis = site.fx.agent_n1_bis.id.0.to_string();
+    assert!(
+        empty.has(&format!(
+            "value=\"{bis}\">{}</option>",
+            site.fx.agent_n1_bis.display_name
+        )),
+        "the ticket's group's members are offered"
+    );
     let assigned = agent
         .post(
             &act("assign"),

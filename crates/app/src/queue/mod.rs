@@ -158,6 +158,25 @@ impl App {
         Ok(out)
     }
 
+    /// Whom a ticket of `group` may be assigned to: the group's active members, by name.
+    pub async fn assignable(
+        &self,
+        caller: &Caller,
+        group: GroupId,
+    ) -> Result<Vec<(PersonId, String)>, AppError> {
+        may_global(&caller.subject, GlobalAction::WorkQueues)?;
+        let mut conn = self.store().read().await?;
+        let mut out = Vec::new();
+        for p in conn.group_members(group).await? {
+            let person = conn.person(p).await?;
+            if person.active {
+                out.push((p, person.display_name));
+            }
+        }
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(out)
+    }
+
     /// A page of one of the caller's queues, narrowed by `filters` (see [`QueueFilters`]), with
     /// the names each row shows.
     pub async fn queue_tickets(

@@ -80,10 +80,11 @@ async fn render(
         .filter(|g| current.is_some_and(|c| c.desk != g.desk))
         .map(group_json)
         .collect();
-    let colleagues: Vec<_> = state
-        .app
-        .colleagues(&s.caller)
-        .await?
+    let assignable = match t.group {
+        Some(g) => state.app.assignable(&s.caller, g).await?,
+        None => Vec::new(),
+    };
+    let colleagues: Vec<_> = assignable
         .into_iter()
         .filter(|(id, _)| Some(*id) != t.assignee)
         .map(|(id, name)| json!({ "id": id.0.to_string(), "name": name }))
