@@ -121,6 +121,12 @@ async fn an_agent_filters_a_queue_pages_through_it_and_keeps_it_as_a_view(db: Te
     assert!(wrong.has("href=\"#field-filter-older\""));
     assert!(wrong.has("« Déposé il y a plus de … jours » doit être un nombre de jours"));
     assert_eq!(rows(&wrong), 0);
+    let twice = agent.get(&format!("{queue}?level=N1&level=N9")).await;
+    assert_eq!(
+        twice.status,
+        StatusCode::OK,
+        "a field given twice counts once"
+    );
     let unknown = agent
         .get(&format!("{queue}?establishment=0999999Z&zone=999999"))
         .await;

@@ -14,11 +14,11 @@ use guichet_core::lifecycle::Status;
 use guichet_core::ticket::Priority;
 use guichet_core::{FieldError, OrgNodeId};
 use guichet_store::ticket::list::Sort;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 
 /// The query string of a queue page, as typed: empty fields do not filter.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct QueueParams {
     pub sort: Option<String>,
     pub after: Option<String>,
@@ -39,6 +39,28 @@ fn given(v: &Option<String>) -> Option<&str> {
 }
 
 impl QueueParams {
+    /// From a query string or a form's fields; a field given twice counts once (its first
+    /// value), so no hand-edited URL earns an error page.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(name, _)| name == k)
+                .map(|(_, v)| v.clone())
+        };
+        Self {
+            sort: get("sort"),
+            after: get("after"),
+            status: get("status"),
+            application: get("application"),
+            level: get("level"),
+            priority: get("priority"),
+            establishment: get("establishment"),
+            zone: get("zone"),
+            older: get("older"),
+        }
+    }
+
     /// The filters' part of the query string (`status=new&level=N1`), without sort or cursor.
     pub fn filters_query(&self) -> String {
         [

@@ -5,6 +5,7 @@
 use super::agent_only;
 use super::filters::{self, QueueParams};
 use crate::AppState;
+use crate::extract::url_pairs;
 use crate::i18n::Lang;
 use crate::pages::error::PageError;
 use crate::pages::form::{FormErrors, encode};
@@ -12,7 +13,7 @@ use crate::pages::render::text;
 use crate::pages::requests::view::ago;
 use crate::pages::visitor::SignedIn;
 use crate::routes::cursor;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -109,9 +110,10 @@ pub async fn queue(
     State(state): State<AppState>,
     s: SignedIn,
     Path(key): Path<String>,
-    Query(params): Query<QueueParams>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     agent_only(&s)?;
+    let params = QueueParams::from_pairs(&url_pairs(query.as_deref().unwrap_or("")));
     let queue_key = QueueKey::parse(&key).map_err(|_| PageError::NotFound)?;
     let mut errors = FormErrors::default();
     let filters = filters::parse(&state, s.visitor.lang, &params, &mut errors).await;

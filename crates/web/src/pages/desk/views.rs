@@ -30,18 +30,9 @@ pub async fn save(
     let lang = s.visitor.lang;
     let queue_key = QueueKey::parse(&key).map_err(|_| PageError::NotFound)?;
     let f = Fields::read(&s.visitor, &body)?;
-    let text = |k: &str| f.get(k).map(str::to_owned);
-    let params = QueueParams {
-        sort: text("sort"),
-        after: None,
-        status: text("status"),
-        application: text("application"),
-        level: text("level"),
-        priority: text("priority"),
-        establishment: text("establishment"),
-        zone: text("zone"),
-        older: text("older"),
-    };
+    let mut params = QueueParams::from_pairs(&f.0);
+    // A saved view starts at its first page.
+    params.after = None;
     let name = f.text("view-name");
     let typed = json!({ "view-name": name });
     let mut errors = FormErrors::default();
