@@ -1,7 +1,9 @@
 // The agent workspace in a real browser: the demo's N1 agent signs in, opens the unassigned
 // queue of their group, opens a ticket, takes it and escalates it to N2 (first without a
 // reason, which the form names); axe-core checks the desk home, a queue page and the agent
-// ticket page; screenshots go to artifacts/.
+// ticket page; then a filtered queue saved as a view, and the ticket page's assign, status and
+// application forms (axe on the filtered queue, the view and the ticket page with its forms);
+// screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -82,4 +84,73 @@ test('the agent takes the ticket, then escalates it to N2 with a reason', async 
   await page.getByRole('button', { name: 'Escalader', exact: true }).click();
   await page.getByText(`La demande ${reference} a été escaladée`).or(page.getByText('La demande a été escaladée.')).first().waitFor();
   await check('desk-escalated');
+});
+
+test('a filtered queue is kept as a saved view, opened from the home page, then deleted', async () => {
+  await page.goto(`${env.base}/desk`);
+  await page.getByRole('link', { name: /\(DSI-N1\)$/ }).first().click();
+  await page.getByLabel('Établissement').fill('123');
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
+  await page.locator('#error-summary').waitFor();
+  assert.match(await page.locator('#error-summary').innerText(), /code UAI/);
+  assert.equal(await page.locator('#error-summary a[href="#field-filter-establishment"]').count(), 1);
+  await check('desk-queue-filter-errors');
+
+  await page.getByLabel('Établissement').fill('');
+  await page.getByLabel('Niveau', { exact: true }).selectOption('N1');
+  await page.getByLabel('Trier par').selectOption('-priority');
+  await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
+  await page.waitForURL(/level=N1/);
+  const cells = await page.locator('tbody tr td:nth-child(8)').allInnerTexts();
+  assert.ok(cells.length > 0, 'the N1 queue has N1 tickets');
+  for (const cell of cells) {
+    assert.equal(cell.trim(), 'N1');
+  }
+  await check('desk-queue-filtered');
+
+  await page.getByLabel('Nom de la vue').fill('Niveau 1 par priorité');
+  await page.getByRole('button', { name: 'Enregistrer comme vue' }).click();
+  await page.waitForURL(/\/desk\/views\/\d+\?done=saved$/);
+  await page.getByText('La vue est enregistrée').waitFor();
+  await check('desk-view');
+  await page.goto(`${env.base}/desk`);
+  await page.getByRole('link', { name: 'Niveau 1 par priorité' }).click();
+  await page.waitForURL(/\/desk\/views\/\d+$/);
+  assert.equal(await page.locator('h1').innerText(), 'Niveau 1 par priorité');
+  await page.getByRole('button', { name: /Supprimer la vue/ }).click();
+  await page.getByText('La vue est supprimée.').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Niveau 1 par priorité' }).count(), 0);
+});
+
+test('the ticket page assigns, pauses and reclassifies, and names a missing choice', async () => {
+  await page.goto(`${env.base}/desk/phone`);
+  await page.getByLabel('Qui appelle ?').fill('Claire Dumont');
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await page.getByRole('link', { name: 'Claire Dumont' }).first().click();
+  await page.getByLabel('Objet').fill('Téléphone : ENT inaccessible aux parents');
+  await page.getByLabel('Description').fill('Les parents reçoivent une erreur à la connexion.');
+  await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
+  await page.waitForURL(/\/desk\/tickets\/\d{4}-\d{6}$/);
+  await page.getByRole('button', { name: 'Prendre en charge' }).click();
+  await page.getByText('Vous avez pris la demande en charge.').waitFor();
+  await check('desk-ticket-forms');
+
+  await page.getByRole('button', { name: 'Affecter', exact: true }).click();
+  await page.locator('#error-summary').waitFor();
+  assert.match(await page.locator('#error-summary').innerText(), /Collègue/);
+  await check('desk-ticket-forms-errors');
+
+  await page.getByLabel('Nouveau statut').selectOption('waiting_third_party');
+  await page.getByLabel('Note pour le guichet (facultative)').fill('Ticket ouvert chez le prestataire ENT.');
+  await page.getByRole('button', { name: 'Changer le statut' }).click();
+  await page.getByText('Le statut a été changé.').waitFor();
+  assert.equal(await page.getByText('Ticket ouvert chez le prestataire ENT.').count(), 1);
+  await page.getByLabel('Application concernée').selectOption('ENT');
+  await page.getByRole('button', { name: "Changer l'application" }).click();
+  await page.getByText("L'application a été changée.").waitFor();
+  const colleague = page.locator('#field-assign-assignee');
+  const someone = await colleague.locator('option').nth(1).getAttribute('value');
+  await colleague.selectOption(someone);
+  await page.getByRole('button', { name: 'Affecter', exact: true }).click();
+  await page.getByText('Le ticket est affecté.').waitFor();
 });

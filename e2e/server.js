@@ -16,6 +16,10 @@ mkdirSync(artifacts, { recursive: true });
 export const DIRECTOR = { email: 'directrice.demo@ac-dijon.fr', password: 'demo-guichet' };
 /** The demo's N1 agent (DSI assistance). */
 export const AGENT_N1 = { email: 'agent.n1.demo@ac-dijon.fr', password: 'demo-guichet' };
+/** The demo's N2 agent (DSI, expertise LSUN). */
+export const AGENT_N2 = { email: 'agent.n2.demo@ac-dijon.fr', password: 'demo-guichet' };
+/** The demo's administrator. */
+export const ADMIN = { email: 'admin.demo@ac-dijon.fr', password: 'demo-guichet' };
 
 /** The guichet binary: $GUICHET_BIN, else the newest of target/{debug,release}/guichet. */
 function binary() {
@@ -85,6 +89,8 @@ export async function start(extraEnv = {}) {
   return {
     base,
     context,
+    /** Runs a `guichet` command on the same database; returns its standard output. */
+    cli: (args) => execFileSync(bin, args, { env, encoding: 'utf8' }),
     async stop() {
       await context.close();
       server.kill('SIGTERM');

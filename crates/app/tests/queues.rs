@@ -5,13 +5,17 @@ mod common;
 
 use chrono::Duration;
 use common::{
-    Env, assert_conflict, assert_forbidden, assert_invalid, assert_not_found, env, submit_as,
+    Env, assert_conflict, assert_forbidden, assert_invalid, assert_not_found, env, request,
+    submit_as,
 };
 use guichet_app::Caller;
 use guichet_app::absence::DeclareAbsence;
-use guichet_app::queue::Queue;
+use guichet_app::queue::{Queue, QueueFilters};
+use guichet_core::desk::Level;
+use guichet_core::lifecycle::Status;
 use guichet_core::queue::{QueueKey, ViewFilters};
 use guichet_core::ticket::Priority;
+use guichet_core::{OrgNodeId, TicketId};
 use guichet_store::queue::{Count, QueueCount};
 use guichet_store::ticket::list::Sort;
 use guichet_testkit::{TestDb, both_engines};
@@ -20,6 +24,8 @@ both_engines!(
     queues_count_what_their_lists_show,
     counts_stop_at_their_cap,
     saved_views_keep_a_filter_set,
+    queue_filters_narrow_a_queue_and_rows_name_requester_and_school,
+    a_filtered_queue_saves_as_a_view,
 );
 
 fn exact(n: i64) -> Count {
@@ -32,7 +38,14 @@ fn exact(n: i64) -> Count {
 async fn listed(e: &Env, caller: &Caller, key: QueueKey) -> Vec<guichet_app::queue::QueueItem> {
     let page = e
         .app
-        .queue_tickets(caller, key, Sort::NewestFirst, None, 200)
+        .queue_tickets(
+            caller,
+            key,
+            &QueueFilters::default(),
+            Sort::NewestFirst,
+            None,
+            200,
+        )
         .await
         .expect("queue listed");
     page.items
@@ -101,6 +114,7 @@ async fn queues_count_what_their_lists_show(db: TestDb) {
             .queue_tickets(
                 &n1,
                 QueueKey::Group(fx.dsden_n1.id),
+                &QueueFilters::default(),
                 Sort::default(),
                 None,
                 50,
@@ -110,7 +124,14 @@ async fn queues_count_what_their_lists_show(db: TestDb) {
     );
     assert_not_found(
         e.app
-            .queue_tickets(&n1, QueueKey::Zone(fx.dep71.id), Sort::default(), None, 50)
+            .queue_tickets(
+                &n1,
+                QueueKey::Zone(fx.dep71.id),
+                &QueueFilters::default(),
+                Sort::default(),
+                None,
+                50,
+            )
             .await,
         "queue",
     );
@@ -282,4 +303,321 @@ async fn saved_views_keep_a_filter_set(db: TestDb) {
     assert_eq!(renamed.name, "Les miens");
     e.app.delete_view(&n1, view.id).await.expect("deleted");
     assert_eq!(e.app.views(&n1).await.expect("views").len(), 1);
+}
+
+/// The ids a queue lists with these filters, newest first.
+async fn filtered(e: &Env, caller: &Caller, key: QueueKey, f: &QueueFilters) -> Vec<TicketId> {
+    e.app
+        .queue_tickets(caller, key, f, Sort::NewestFirst, None, 200)
+        .await
+        .expect("queue listed")
+        .items
+        .iter()
+        .map(|i| i.ticket.id)
+        .collect()
+}
+
+async fn queue_filters_narrow_a_queue_and_rows_name_requester_and_school(db: TestDb) {
+    let e = env(&db).await;
+    let fx = &e.fx;
+    let admin = e.admin().await;
+    let director_a = e.caller(&fx.director_a).await;
+    let mut onde = request("ONDE : base élèves bloquée", Some(fx.school_a.id));
+    onde.application = Some(fx.onde.id);
+    let a_onde = e.app.submit(&director_a, onde).await.expect("submitted");
+    e.clock.advance(Duration::days(10));
+    let a_plain = submit_as(&e.app, &director_a, &fx.school_a).await;
+    e.app
+        .change_priority(&admin, a_plain.id, Priority::High)
+        .await
+        .expect("priority");
+    let b = submit_as(&e.app, &e.caller(&fx.director_b).await, &fx.school_b).await;
+    let c = submit_as(&e.app, &e.caller(&fx.director_c).await, &fx.school_c).await;
+    let n1 = e.caller(&fx.agent_n1).await;
+    e.app.take_in_charge(&n1, a_plain.id).await.expect("taken");
+
+    let group = QueueKey::Group(fx.dsi_n1.id);
+    let all = filtered(&e, &n1, group, &QueueFilters::default()).await;
+    assert_eq!(all, vec![c.id, b.id, a_plain.id, a_onde.id]);
+    let cases = [
+        (
+            QueueFilters {
+                applications: vec![fx.onde.id],
+                ..QueueFilters::default()
+            },
+            vec![a_onde.id],
+        ),
+        (
+            QueueFilters {
+                statuses: vec![Status::InProgress],
+                ..QueueFilters::default()
+            },
+            vec![a_plain.id],
+        ),
+        (
+            QueueFilters {
+                priorities: vec![Priority::High],
+                ..QueueFilters::default()
+            },
+            vec![a_plain.id],
+        ),
+        (
+            QueueFilters {
+                establishment: Some(fx.school_b.id),
+                ..QueueFilters::default()
+            },
+            vec![b.id],
+        ),
+        (
+            QueueFilters {
+                zone: Some(fx.dep71.id),
+                ..QueueFilters::default()
+            },
+            vec![c.id],
+        ),
+        (
+            QueueFilters {
+                zone: Some(fx.circ_dijon.id),
+                ..QueueFilters::default()
+            },
+            vec![b.id, a_plain.id, a_onde.id],
+        ),
+        (
+            QueueFilters {
+                older_than_days: Some(7),
+                ..QueueFilters::default()
+            },
+            vec![a_onde.id],
+        ),
+        (
+            QueueFilters {
+                levels: vec![Level::N2],
+                ..QueueFilters::default()
+            },
+            vec![],
+        ),
+        (
+            QueueFilters {
+                zone: Some(fx.circ_dijon.id),
+                levels: vec![Level::N1],
+                statuses: vec![Status::New],
+                ..QueueFilters::default()
+            },
+            vec![b.id, a_onde.id],
+        ),
+    ];
+    for (f, want) in cases {
+        assert_eq!(filtered(&e, &n1, group, &f).await, want, "{f:?}");
+    }
+    // Combined with the queue's own constraint: their tickets, in Dijon, only one.
+    let dijon = QueueFilters {
+        zone: Some(fx.circ_dijon.id),
+        ..QueueFilters::default()
+    };
+    assert_eq!(
+        filtered(&e, &n1, QueueKey::Mine, &dijon).await,
+        vec![a_plain.id]
+    );
+    let macon = QueueFilters {
+        zone: Some(fx.circ_macon.id),
+        ..QueueFilters::default()
+    };
+    assert!(filtered(&e, &n1, QueueKey::Mine, &macon).await.is_empty());
+
+    // Each row names its requester and their school with its UAI.
+    let page = e
+        .app
+        .queue_tickets(
+            &n1,
+            group,
+            &QueueFilters::default(),
+            Sort::NewestFirst,
+            None,
+            200,
+        )
+        .await
+        .expect("listed");
+    let row = page
+        .items
+        .iter()
+        .find(|i| i.ticket.id == a_plain.id)
+        .expect("listed");
+    assert_eq!(row.names.requester, fx.director_a.display_name);
+    assert_eq!(
+        row.names.establishment.as_deref(),
+        Some(fx.school_a.name.as_str())
+    );
+    assert_eq!(
+        row.names.uai,
+        fx.school_a.uai.as_ref().map(ToString::to_string)
+    );
+    assert_eq!(row.names.group.as_deref(), Some(fx.dsi_n1.name.as_str()));
+    assert_eq!(
+        row.names.agent.as_deref(),
+        Some(fx.agent_n1.display_name.as_str())
+    );
+
+    // Wrong filters name their field; filters never open another's queue.
+    for (f, field) in [
+        (
+            QueueFilters {
+                older_than_days: Some(5000),
+                ..QueueFilters::default()
+            },
+            "older_than_days",
+        ),
+        (
+            QueueFilters {
+                zone: Some(OrgNodeId(999_999)),
+                ..QueueFilters::default()
+            },
+            "zone",
+        ),
+        (
+            QueueFilters {
+                establishment: Some(OrgNodeId(999_999)),
+                ..QueueFilters::default()
+            },
+            "establishment",
+        ),
+    ] {
+        assert_invalid(
+            e.app
+                .queue_tickets(&n1, group, &f, Sort::default(), None, 50)
+                .await,
+            field,
+        );
+    }
+    assert_not_found(
+        e.app
+            .queue_tickets(
+                &n1,
+                QueueKey::Group(fx.dsden_n1.id),
+                &dijon,
+                Sort::default(),
+                None,
+                50,
+            )
+            .await,
+        "queue",
+    );
+
+    // "My zone" for the DSDEN: a zone filter inside the département narrows it, one outside
+    // leaves nothing.
+    e.app
+        .transfer(&admin, c.id, fx.dsden_n1.id, "Relève de la DSDEN 71.")
+        .await
+        .expect("transferred");
+    let dsden = e.caller(&fx.agent_dsden).await;
+    let zone = QueueKey::Zone(fx.dep71.id);
+    assert_eq!(filtered(&e, &dsden, zone, &macon).await, vec![c.id]);
+    assert!(filtered(&e, &dsden, zone, &dijon).await.is_empty());
+    let academie = QueueFilters {
+        zone: Some(fx.academie.id),
+        ..QueueFilters::default()
+    };
+    assert_eq!(filtered(&e, &dsden, zone, &academie).await, vec![c.id]);
+}
+
+async fn a_filtered_queue_saves_as_a_view(db: TestDb) {
+    let e = env(&db).await;
+    let fx = &e.fx;
+    let director_a = e.caller(&fx.director_a).await;
+    let old = submit_as(&e.app, &director_a, &fx.school_a).await;
+    e.clock.advance(Duration::days(10));
+    submit_as(&e.app, &director_a, &fx.school_a).await;
+    let c = submit_as(&e.app, &e.caller(&fx.director_c).await, &fx.school_c).await;
+    let n1 = e.caller(&fx.agent_n1).await;
+    let filters = QueueFilters {
+        zone: Some(fx.circ_dijon.id),
+        older_than_days: Some(7),
+        ..QueueFilters::default()
+    };
+    let view = e
+        .app
+        .save_queue_view(
+            &n1,
+            QueueKey::Group(fx.dsi_n1.id),
+            &filters,
+            Sort::HighestPriority,
+            "Dijon en retard",
+        )
+        .await
+        .expect("saved");
+    let (page, sort) = e
+        .app
+        .view_tickets(&n1, view.id, None, 50)
+        .await
+        .expect("listed");
+    assert_eq!(sort, Sort::HighestPriority);
+    let ids: Vec<_> = page.items.iter().map(|i| i.ticket.id).collect();
+    assert_eq!(
+        ids,
+        vec![old.id],
+        "the queue's group and the page's filters"
+    );
+    assert_eq!(page.items[0].names.requester, fx.director_a.display_name);
+
+    // "Assigned to me" keeps meaning the viewer's own tickets.
+    e.app.take_in_charge(&n1, c.id).await.expect("taken");
+    let mine = e
+        .app
+        .save_queue_view(
+            &n1,
+            QueueKey::Mine,
+            &QueueFilters::default(),
+            Sort::default(),
+            "Les miens",
+        )
+        .await
+        .expect("saved");
+    let (page, _) = e
+        .app
+        .view_tickets(&n1, mine.id, None, 50)
+        .await
+        .expect("listed");
+    let ids: Vec<_> = page.items.iter().map(|i| i.ticket.id).collect();
+    assert_eq!(ids, vec![c.id]);
+
+    assert_invalid(
+        e.app
+            .save_queue_view(&n1, QueueKey::Mine, &filters, Sort::default(), " ")
+            .await,
+        "name",
+    );
+    assert_conflict(
+        e.app
+            .save_queue_view(&n1, QueueKey::Mine, &filters, Sort::default(), "Les miens")
+            .await,
+        "view.name_taken",
+    );
+    let dsden = e.caller(&fx.agent_dsden).await;
+    let dijon = QueueFilters {
+        zone: Some(fx.circ_dijon.id),
+        ..QueueFilters::default()
+    };
+    assert_invalid(
+        e.app
+            .save_queue_view(
+                &dsden,
+                QueueKey::Zone(fx.dep71.id),
+                &dijon,
+                Sort::default(),
+                "x",
+            )
+            .await,
+        "zone",
+    );
+    assert_not_found(
+        e.app
+            .save_queue_view(
+                &dsden,
+                QueueKey::Group(fx.dsi_n1.id),
+                &dijon,
+                Sort::default(),
+                "x",
+            )
+            .await,
+        "queue",
+    );
 }

@@ -2,6 +2,7 @@
 //! Lists and search are in [`list`]; the timeline and attachments in [`timeline`].
 
 pub mod list;
+pub mod names;
 pub mod submission;
 pub mod timeline;
 

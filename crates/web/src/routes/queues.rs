@@ -9,7 +9,7 @@ use crate::problem::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
-use guichet_app::queue::{Queue, QueueItem};
+use guichet_app::queue::{Queue, QueueFilters, QueueItem};
 use guichet_core::FieldError;
 use guichet_core::queue::{QueueKey, count_label};
 use guichet_store::queue::Count;
@@ -172,6 +172,9 @@ async fn tickets(
     let key = QueueKey::parse(&key).map_err(|_| not_found("queue"))?;
     let sort = p.parse("sort", Sort::parse)?.unwrap_or_default();
     let (after, limit) = paging(&p, sort)?;
-    let items = s.app.queue_tickets(&c, key, sort, after, limit).await?;
+    let items = s
+        .app
+        .queue_tickets(&c, key, &QueueFilters::default(), sort, after, limit)
+        .await?;
     Ok(Json(page(&items, sort)))
 }

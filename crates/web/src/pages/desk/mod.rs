@@ -7,9 +7,12 @@
 
 mod absence;
 mod bulk;
+mod filters;
+mod moves;
 mod phone;
 mod queues;
 mod ticket;
+mod views;
 
 use super::error::PageError;
 use super::visitor::SignedIn;
@@ -23,11 +26,18 @@ pub fn routes() -> Router<AppState> {
         .route("/desk", get(queues::home))
         .route("/desk/queues/{key}", get(queues::queue))
         .route("/desk/queues/{key}/bulk", post(bulk::bulk))
+        .route("/desk/queues/{key}/views", post(views::save))
+        .route("/desk/views/{id}", get(views::show))
+        .route("/desk/views/{id}/delete", post(views::delete))
         .route("/desk/absence", get(absence::show).post(absence::declare))
         .route("/desk/absence/{id}/cancel", post(absence::cancel))
         .route("/desk/phone", get(phone::show).post(phone::submit))
         .route("/desk/tickets/{reference}", get(ticket::show))
         .route("/desk/tickets/{reference}/message", post(ticket::message))
+        .route(
+            "/desk/tickets/{reference}/attachments/{id}",
+            get(moves::attachment),
+        )
         .route("/desk/tickets/{reference}/{action}", post(ticket::act))
 }
 

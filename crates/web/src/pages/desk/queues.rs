@@ -1,25 +1,30 @@
 //! `GET /desk`: the agent's queues with their capped counts and their saved views;
-//! `GET /desk/queues/{key}`: a page of one queue, in a chosen order, with a keyset "next page".
+//! `GET /desk/queues/{key}`: a page of one queue, filtered and in a chosen order, with a keyset
+//! "next page" that keeps the filters.
 
 use super::agent_only;
+use super::filters::{self, QueueParams};
 use crate::AppState;
+use crate::extract::url_pairs;
 use crate::i18n::Lang;
 use crate::pages::error::PageError;
+use crate::pages::form::{FormErrors, encode};
 use crate::pages::render::text;
 use crate::pages::requests::view::ago;
 use crate::pages::visitor::SignedIn;
 use crate::routes::cursor;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::Response;
-use guichet_app::queue::Queue;
+use chrono::{DateTime, Utc};
+use guichet_app::queue::{Queue, QueueFilters, QueueItem};
 use guichet_core::queue::{QueueKey, count_label};
-use guichet_store::ticket::list::Sort;
 use minijinja::value::Value;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 /// Tickets per queue page.
-const PAGE_SIZE: i64 = 50;
+pub(super) const PAGE_SIZE: i64 = 50;
 
 /// One queue on the workspace home.
 #[derive(Debug, Serialize)]
@@ -90,7 +95,7 @@ pub async fn home(
         .collect();
     let done = notice
         .done
-        .filter(|d| ["escalate", "transfer"].contains(&d.as_str()));
+        .filter(|d| ["escalate", "transfer", "view-deleted"].contains(&d.as_str()));
     let page = json!({
         "queues": queues,
         "stand_ins": stand_ins,
@@ -101,45 +106,51 @@ pub async fn home(
     state.web.page(&state, &s.visitor, "desk/home.html", &page)
 }
 
-#[derive(Debug, Deserialize, Default)]
-pub struct QueueParams {
-    sort: Option<String>,
-    after: Option<String>,
-}
-
-/// The orders a queue page offers, as `Sort` names.
-const SORTS: [&str; 6] = [
-    "-created",
-    "created",
-    "-updated",
-    "updated",
-    "-priority",
-    "priority",
-];
-
 pub async fn queue(
     State(state): State<AppState>,
     s: SignedIn,
     Path(key): Path<String>,
-    Query(params): Query<QueueParams>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     agent_only(&s)?;
-    let lang = s.visitor.lang;
+    let params = QueueParams::from_pairs(&url_pairs(query.as_deref().unwrap_or("")));
     let queue_key = QueueKey::parse(&key).map_err(|_| PageError::NotFound)?;
-    // An unknown order or a stale cursor is not worth an error page: the first page is shown.
-    let sort = params
-        .sort
-        .as_deref()
-        .and_then(Sort::parse)
-        .unwrap_or_default();
+    let mut errors = FormErrors::default();
+    let filters = filters::parse(&state, s.visitor.lang, &params, &mut errors).await;
+    show(&state, &s, queue_key, &params, &filters, errors, &json!({})).await
+}
+
+/// The queue page: its filters, its rows when the filters are right (else 422 and the error
+/// summary), the "save as a view" form with what it had typed.
+pub(super) async fn show(
+    state: &AppState,
+    s: &SignedIn,
+    queue_key: QueueKey,
+    params: &QueueParams,
+    filters: &QueueFilters,
+    mut errors: FormErrors,
+    typed: &serde_json::Value,
+) -> Result<Response, PageError> {
+    let lang = s.visitor.lang;
+    let key = queue_key.as_string();
+    let sort = params.sort();
+    // A stale cursor is not worth an error page: the first page is shown.
     let after = params
         .after
         .as_deref()
         .and_then(|c| cursor::decode(sort, c));
-    let items = state
-        .app
-        .queue_tickets(&s.caller, queue_key, sort, after, PAGE_SIZE)
-        .await?;
+    let mut page = None;
+    if errors.is_empty() {
+        match state
+            .app
+            .queue_tickets(&s.caller, queue_key, filters, sort, after, PAGE_SIZE)
+            .await
+        {
+            Ok(p) => page = Some(p),
+            Err(e) if filters::add_error(&mut errors, lang, &e) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let ws = state.app.queues(&s.caller).await?;
     let title = ws
         .queues
@@ -150,33 +161,21 @@ pub async fn queue(
         })
         .map(|q| label(lang, q))
         .unwrap_or_else(|| key.clone());
-    let tickets: Vec<_> = items.items.iter().map(|i| i.ticket.clone()).collect();
-    let handling = state.app.handling(&s.caller, &tickets).await?;
+    let query = params.filters_query();
     let now = state.app.now();
-    let rows: Vec<serde_json::Value> = items
-        .items
-        .iter()
-        .zip(handling.iter())
-        .map(|(i, h)| {
-            let t = &i.ticket;
-            json!({
-                "reference": t.reference.to_string(),
-                "subject": t.subject,
-                "status": t.status.as_str(),
-                "priority": t.priority.as_str(),
-                "level": format!("{:?}", t.level),
-                "group": h.group,
-                "agent": h.agent,
-                "delegated": i.delegated_from.is_some(),
-                "age": ago(lang, t.created_at, now),
-                "created": t.created_at.to_rfc3339(),
-            })
-        })
-        .collect();
-    let next = items.next.as_ref().map(|c| {
+    let rows = page
+        .as_ref()
+        .map(|p| rows(lang, &p.items, now))
+        .unwrap_or_default();
+    let next = page.as_ref().and_then(|p| p.next.as_ref()).map(|c| {
+        let filters = if query.is_empty() {
+            String::new()
+        } else {
+            format!("&{query}")
+        };
         format!(
-            "/desk/queues/{key}?sort={}&after={}",
-            crate::pages::form::encode(sort.as_str()),
+            "/desk/queues/{key}?sort={}&after={}{filters}",
+            encode(sort.as_str()),
             cursor::encode(sort, c)
         )
     });
@@ -187,6 +186,11 @@ pub async fn queue(
         .into_iter()
         .map(|(id, name)| json!({ "id": id.0, "name": name }))
         .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = json!({
         "key": key,
         "colleagues": colleagues,
@@ -195,7 +199,39 @@ pub async fn queue(
         "rows": rows,
         "next": next,
         "sort": sort.as_str(),
-        "sorts": SORTS,
+        "params": params.typed(),
+        "filtered": !query.is_empty(),
+        "choices": filters::choices(state, s).await?,
+        "errors": errors,
+        "typed": typed,
     });
-    state.web.page(&state, &s.visitor, "desk/queue.html", &page)
+    state
+        .web
+        .page_with(state, &s.visitor, status, "desk/queue.html", &page)
+}
+
+/// A list's rows as the queue and view pages show them.
+pub(super) fn rows(lang: Lang, items: &[QueueItem], now: DateTime<Utc>) -> Vec<serde_json::Value> {
+    items
+        .iter()
+        .map(|i| {
+            let t = &i.ticket;
+            let n = &i.names;
+            json!({
+                "reference": t.reference.to_string(),
+                "subject": t.subject,
+                "status": t.status.as_str(),
+                "priority": t.priority.as_str(),
+                "level": t.level.as_str(),
+                "requester": n.requester,
+                "establishment": n.establishment,
+                "uai": n.uai,
+                "group": n.group,
+                "agent": n.agent,
+                "delegated": i.delegated_from.is_some(),
+                "age": ago(lang, t.created_at, now),
+                "created": t.created_at.to_rfc3339(),
+            })
+        })
+        .collect()
 }

@@ -1,10 +1,10 @@
 //! `GET /desk/tickets/{reference}`: the agent's ticket page (the whole timeline, internal notes
 //! labelled as such, the requester's card, the desk's forms); `POST …/message` (a public reply
-//! or an internal note, with files) and `POST …/{action}` (take, escalate, transfer, link,
-//! priority, resolve). Each form's fields are named `<action>-<field>` on the page, so the
+//! or an internal note, with files) and `POST …/{action}` (take, assign, status, application,
+//! escalate, transfer, link, priority, resolve; see [`super::moves`] for the middle three). Each form's fields are named `<action>-<field>` on the page, so the
 //! error summary links to the right one when several forms ask for a reason.
 
-use super::agent_only;
+use super::{agent_only, moves};
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::{Fields, FormErrors, read_multipart};
@@ -24,8 +24,17 @@ use serde::Deserialize;
 use serde_json::json;
 
 /// The forms of the page, as they name their fields and their notices.
-const ACTIONS: [&str; 7] = [
-    "message", "take", "escalate", "transfer", "link", "priority", "resolve",
+const ACTIONS: [&str; 10] = [
+    "message",
+    "take",
+    "assign",
+    "status",
+    "application",
+    "escalate",
+    "transfer",
+    "link",
+    "priority",
+    "resolve",
 ];
 
 #[derive(Debug, Deserialize, Default)]
@@ -71,6 +80,23 @@ async fn render(
         .filter(|g| current.is_some_and(|c| c.desk != g.desk))
         .map(group_json)
         .collect();
+    let assignable = match t.group {
+        Some(g) => state.app.assignable(&s.caller, g).await?,
+        None => Vec::new(),
+    };
+    let colleagues: Vec<_> = assignable
+        .into_iter()
+        .filter(|(id, _)| Some(*id) != t.assignee)
+        .map(|(id, name)| json!({ "id": id.0.to_string(), "name": name }))
+        .collect();
+    let applications: Vec<_> = state
+        .app
+        .list_applications()
+        .await?
+        .into_iter()
+        .filter(|a| a.active)
+        .map(|a| json!({ "code": a.code, "name": a.name, "current": Some(a.id) == t.application }))
+        .collect();
     let may = |a| view.allowed.contains(&a);
     let open = !t.status.is_terminal();
     let timeline: Vec<_> = view
@@ -87,7 +113,7 @@ async fn render(
                 "to_status": e.data.get("to").and_then(|v| v.as_str()),
                 "to_group": e.data.get("to_group").and_then(|v| v.as_str()),
                 "files": e.attachments.iter().map(|a| json!({
-                    "filename": a.filename, "size_kb": (a.size + 1023) / 1024
+                    "id": a.id, "filename": a.filename, "size_kb": (a.size + 1023) / 1024
                 })).collect::<Vec<_>>(),
             })
         })
@@ -128,6 +154,9 @@ async fn render(
             "work": may(TicketAction::Work) && open,
             "take": may(TicketAction::Work) && open && t.assignee != s.caller.person_id(),
         },
+        "colleagues": colleagues,
+        "status_moves": moves::status_choices(t.status),
+        "applications": applications,
         "escalate_to": escalate_to,
         "transfer_to": transfer_to,
         "priorities": Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
@@ -270,6 +299,9 @@ pub async fn act(
     let field = |name: &str| f.text(&format!("{action}-{name}"));
     let result = match action.as_str() {
         "take" => app.take_in_charge(c, id).await,
+        "assign" => moves::assign(&state, c, id, &field("assignee")).await,
+        "status" => moves::change_status(&state, c, id, &field("status"), &field("reason")).await,
+        "application" => moves::change_application(&state, c, id, &field("application")).await,
         "escalate" => match group(&f, "escalate-group") {
             Ok(g) => app.escalate(c, id, g, &field("reason")).await,
             Err(e) => Err(e),

@@ -4,7 +4,7 @@
 
 mod actions;
 mod new;
-mod show;
+pub(crate) mod show;
 pub mod view;
 
 use crate::AppState;

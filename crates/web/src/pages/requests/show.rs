@@ -127,6 +127,15 @@ pub async fn attachment(
         return Err(PageError::NotFound);
     }
     let (meta, data) = state.app.attachment(&s.caller, ticket, id).await?;
+    Ok(file_response(&meta, data))
+}
+
+/// A stored file as a download: its type only when harmless to show, a cleaned file name, no
+/// script, no cache. The portal and the desk hand files out the same way.
+pub(crate) fn file_response(
+    meta: &guichet_store::ticket::timeline::AttachmentMeta,
+    data: Vec<u8>,
+) -> Response {
     let content_type = if SHOWN_TYPES.contains(&meta.content_type.as_str()) {
         meta.content_type.clone()
     } else {
@@ -160,5 +169,5 @@ pub async fn attachment(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    Ok(res)
+    res
 }
