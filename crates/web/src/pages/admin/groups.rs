@@ -84,6 +84,16 @@ pub async fn list(
     .await
 }
 
+/// A `<select>` left on its blank choice is a required field, not an invalid one.
+fn chosen(f: &Fields, name: &str, field: &'static str) -> Result<String, AppError> {
+    let v = f.text(name).trim().to_owned();
+    if v.is_empty() {
+        Err(AppError::invalid(field, "required"))
+    } else {
+        Ok(v)
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     s: SignedIn,
@@ -93,8 +103,8 @@ pub async fn create(
     let f = Fields::read(&s.visitor, &body)?;
     let result = async {
         let desk = DeskId(id_field(&f.text("group-desk"), "desk")?);
-        let level = Level::parse(f.text("group-level").trim())?;
-        let expertise = Expertise::parse(f.text("group-expertise").trim())?;
+        let level = Level::parse(&chosen(&f, "group-level", "level")?)?;
+        let expertise = Expertise::parse(&chosen(&f, "group-expertise", "expertise")?)?;
         state
             .app
             .create_group(
