@@ -145,3 +145,9 @@ admin-jobs-done-replayed = The job is replayed.
 form-error-admin-duplicate = This “{ $field }” is already in use.
 form-error-admin-self = You cannot do this to your own account (“{ $field }”): ask another administrator.
 form-error-person-unknown = Nobody has this address: check “{ $field }”.
+
+# The same refusals in the API's problem documents.
+object-member = Group member
+field-person-unknown = Nobody has this email address.
+conflict-admin-self = An administrator cannot deactivate or demote themselves: ask another administrator.
+conflict-org-no_root = The organisation tree has no académie: load it before naming an administrator.

@@ -145,3 +145,9 @@ admin-jobs-done-replayed = La tâche est relancée.
 form-error-admin-duplicate = Ce « { $field } » est déjà utilisé.
 form-error-admin-self = Vous ne pouvez pas faire cela sur votre propre compte (« { $field } ») : demandez-le à un autre administrateur.
 form-error-person-unknown = Aucune personne n'a cette adresse : vérifiez « { $field } ».
+
+# The same refusals in the API's problem documents.
+object-member = Membre du groupe
+field-person-unknown = Aucune personne n'a cette adresse électronique.
+conflict-admin-self = Un administrateur ne peut pas se désactiver ni se retirer l'administration : demandez-le à un autre administrateur.
+conflict-org-no_root = L'arborescence n'a pas d'académie : chargez-la avant de nommer un administrateur.
