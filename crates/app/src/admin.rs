@@ -1,6 +1,16 @@
 //! Reference data: the organisation tree, people and roles, desks and groups, applications.
 //! Everyone signed in reads the tree, desks and applications; the desk looks people up;
 //! only administrators change anything, and every change is audited.
+//!
+//! The administration pages' own use cases sit beside: [`members`] (who works in a group),
+//! [`accounts`] (deactivating people, granting or revoking administration) and
+//! [`applications`] (editing an application and its email keywords).
+
+mod accounts;
+mod applications;
+mod members;
+
+pub use applications::ApplicationInput;
 
 use crate::error::NotFoundAs;
 use crate::{App, AppError, Caller};

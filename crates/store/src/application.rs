@@ -106,3 +106,43 @@ impl Conn {
         })
     }
 }
+
+/// What an administrator may change of an application; its code stays, since routing rules
+/// and tickets refer to it.
+#[derive(Debug, Clone)]
+pub struct ApplicationChange {
+    pub name: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub default_group: Option<GroupId>,
+    pub active: bool,
+}
+
+impl Tx {
+    /// Rewrites an application's editable fields.
+    pub async fn update_application(
+        &mut self,
+        id: ApplicationId,
+        a: &ApplicationChange,
+    ) -> Result<Application, StoreError> {
+        let keywords =
+            serde_json::to_string(&a.keywords).map_err(|e| StoreError::Other(e.to_string()))?;
+        let sql = format!(
+            "UPDATE application SET name = $1, description = $2, keywords = $3,
+                    default_group_id = $4, active = $5
+             WHERE id = $6 RETURNING {COLUMNS}"
+        );
+        on!(self, |c| {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&a.name)
+                .bind(&a.description)
+                .bind(&keywords)
+                .bind(a.default_group.map(|g| g.0))
+                .bind(a.active)
+                .bind(id.0)
+                .fetch_one(c)
+                .await?;
+            from_row(&row)
+        })
+    }
+}

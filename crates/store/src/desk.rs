@@ -226,3 +226,23 @@ impl Conn {
         })
     }
 }
+
+/// Administration of memberships: taking an agent out of a group.
+impl Tx {
+    /// Takes a person out of a group; `false` when they were not a member.
+    pub async fn remove_member(
+        &mut self,
+        group: GroupId,
+        person: PersonId,
+    ) -> Result<bool, StoreError> {
+        let n = on!(self, |c| {
+            sqlx::query("DELETE FROM group_member WHERE group_id = $1 AND person_id = $2")
+                .bind(group.0)
+                .bind(person.0)
+                .execute(c)
+                .await?
+                .rows_affected()
+        });
+        Ok(n > 0)
+    }
+}

@@ -293,3 +293,71 @@ impl Conn {
         Ok(Subject::new(person.id, person.active, &roles, groups))
     }
 }
+
+/// Administration of accounts: deactivating, reactivating, revoking a role.
+impl Tx {
+    /// Marks a person active or not (a person who leaves is deactivated, never deleted);
+    /// `false` when no such person exists.
+    pub async fn set_person_active(
+        &mut self,
+        person: PersonId,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = on!(self, |c| {
+            sqlx::query("UPDATE person SET active = $1, updated_at = $2 WHERE id = $3")
+                .bind(active)
+                .bind(ts(now))
+                .bind(person.0)
+                .execute(c)
+                .await?
+                .rows_affected()
+        });
+        Ok(n > 0)
+    }
+
+    /// Revokes a role; `false` when the person did not hold it.
+    pub async fn remove_role(
+        &mut self,
+        person: PersonId,
+        kind: RoleKind,
+        node: OrgNodeId,
+    ) -> Result<bool, StoreError> {
+        let n = on!(self, |c| {
+            sqlx::query(
+                "DELETE FROM person_role WHERE person_id = $1 AND kind = $2 AND node_id = $3",
+            )
+            .bind(person.0)
+            .bind(kind.as_str())
+            .bind(node.0)
+            .execute(c)
+            .await?
+            .rows_affected()
+        });
+        Ok(n > 0)
+    }
+}
+
+impl Conn {
+    /// The members of a group, in name order.
+    pub async fn members_of(&mut self, group: GroupId) -> Result<Vec<Person>, StoreError> {
+        let cols = COLUMNS
+            .split(", ")
+            .map(|c| format!("p.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {cols} FROM group_member m JOIN person p ON p.id = m.person_id
+             WHERE m.group_id = $1 ORDER BY p.display_name, p.id"
+        );
+        on!(self, |c| {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(group.0)
+                .fetch_all(c)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect()
+        })
+    }
+}

@@ -45,6 +45,13 @@ pub fn router(app: App) -> Router {
 
 /// The whole HTTP application.
 pub fn router_with(app: App, web: pages::WebConfig) -> Router {
+    router_with_extra(app, web, Router::new())
+}
+
+/// The whole HTTP application with `extra` page routes under the same layers: for tests that
+/// need a route production has no use for (a handler that panics).
+#[doc(hidden)]
+pub fn router_with_extra(app: App, web: pages::WebConfig, extra: Router<AppState>) -> Router {
     let state = AppState {
         app,
         web: std::sync::Arc::new(pages::Web::new(web)),
@@ -62,15 +69,20 @@ pub fn router_with(app: App, web: pages::WebConfig) -> Router {
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
         .merge(pages)
+        .merge(extra)
         .fallback(pages::fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             pages::error::render,
         ))
-        .with_state(state)
+        .with_state(state.clone())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CatchPanicLayer::custom(problem::panic_response))
+        .layer(CatchPanicLayer::custom(pages::error::panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            pages::error::panic_page,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -3,6 +3,11 @@
 //!
 //! A handler returns [`PageError`]; its response carries an [`ErrorPage`] marker that
 //! [`render`], a middleware with the templates at hand, turns into the page.
+//!
+//! A panic is caught outside the routes by [`panic_response`], which answers the API's problem
+//! document with a [`Panicked`] marker; [`panic_page`] turns it into the HTML 500 page for
+//! every path outside `/api/`. A 5xx page shows the request id (never the cause), so a person
+//! can quote it and the technical team find the log line.
 
 use super::visitor::lang_of;
 use crate::AppState;
@@ -71,24 +76,50 @@ impl IntoResponse for PageError {
     }
 }
 
-/// Writes the HTML page of every [`ErrorPage`] response.
-pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let lang = lang_of(req.headers());
-    let path = req.uri().path().to_owned();
-    let res = next.run(req).await;
-    let Some(ErrorPage(status, kind)) = res.extensions().get::<ErrorPage>().copied() else {
-        return res;
-    };
+/// The request's id, set by the outermost layer (`x-request-id`).
+fn request_id(req: &Request) -> String {
+    req.headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned()
+}
+
+/// The error page's HTML; a 5xx names the request id.
+fn error_html(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    path: String,
+    ErrorPage(status, kind): ErrorPage,
+    request_id: &str,
+) -> String {
     let base = state.web.base(lang, None, String::new(), path);
-    let page = serde_json::json!({ "status": status.as_u16(), "kind": kind });
-    let body = state
+    let request_id = status.is_server_error().then_some(request_id);
+    let page = serde_json::json!({
+        "status": status.as_u16(),
+        "kind": kind,
+        "request_id": request_id,
+    });
+    state
         .web
         .renderer
         .render("error.html", &base, &page)
         .unwrap_or_else(|e| {
             tracing::error!(error = %e, "error page failed to render");
             status.to_string()
-        });
+        })
+}
+
+/// Writes the HTML page of every [`ErrorPage`] response.
+pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let lang = lang_of(req.headers());
+    let path = req.uri().path().to_owned();
+    let id = request_id(&req);
+    let res = next.run(req).await;
+    let Some(marker) = res.extensions().get::<ErrorPage>().copied() else {
+        return res;
+    };
+    let body = error_html(&state, lang, path, marker, &id);
     let (mut parts, _) = res.into_parts();
     parts.headers.insert(
         header::CONTENT_TYPE,
@@ -96,4 +127,45 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
     );
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// Marks the response to a panic, for [`panic_page`].
+#[derive(Debug, Clone, Copy)]
+pub struct Panicked;
+
+/// A panic in a handler: the API's internal-error problem, marked as a panic. The payload is
+/// logged, never shown.
+pub fn panic_response(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %message, "handler panicked");
+    let mut res = crate::problem::panic_response(payload);
+    res.extensions_mut().insert(Panicked);
+    res
+}
+
+/// Outside `/api/`, the response to a panic becomes the HTML 500 page with the request id;
+/// the API keeps its problem document.
+pub async fn panic_page(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let lang = lang_of(req.headers());
+    let path = req.uri().path().to_owned();
+    let id = request_id(&req);
+    let res = next.run(req).await;
+    if res.extensions().get::<Panicked>().is_none() {
+        return res;
+    }
+    let marker = ErrorPage(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    let body = error_html(&state, lang, path, marker, &id);
+    let mut page = (StatusCode::INTERNAL_SERVER_ERROR, body).into_response();
+    page.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    page
 }

@@ -25,6 +25,7 @@ pub mod render;
 pub mod visitor;
 
 mod accessibility;
+mod admin;
 mod desk;
 mod home;
 mod language;
@@ -70,6 +71,7 @@ impl Web {
             next: form::encode(&path),
             path,
             agent: false,
+            admin: false,
         }
     }
 
@@ -118,6 +120,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/accessibility", get(accessibility::show))
         .merge(requests::routes())
         .merge(desk::routes())
+        .merge(admin::routes())
         .route("/assets/{version}/{*path}", get(assets::serve))
         .layer(DefaultBodyLimit::max(limit))
 }

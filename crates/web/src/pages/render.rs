@@ -34,6 +34,8 @@ pub struct Base {
     pub next: String,
     /// The person works queues: the layout links to the agent workspace.
     pub agent: bool,
+    /// The person administers: the layout links to the administration pages.
+    pub admin: bool,
 }
 
 /// The template environment, built once at start.

@@ -128,6 +128,7 @@ impl Visitor {
             )
             .is_ok()
         });
+        base.admin = self.caller().is_some_and(|c| c.subject.admin);
         base
     }
 }

@@ -2,6 +2,7 @@
 //! description through `utoipa_axum::routes!`, so the document cannot drift from the code.
 
 mod absences;
+mod administration;
 mod bulk;
 mod jobs;
 mod queues;
@@ -26,4 +27,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(views::routes())
         .merge(requesters::routes())
         .merge(jobs::routes())
+        .merge(administration::routes())
 }

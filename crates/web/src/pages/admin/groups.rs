@@ -1,0 +1,247 @@
+//! `/admin/groups`: every desk's groups (code, name, level N0–N3, expertise) and a form to
+//! create one; `/admin/groups/{id}`: a group's agents, adding one by email, taking one out.
+
+use super::{Notice, admin_only, id_field, path_id, refusal};
+use crate::AppState;
+use crate::pages::error::PageError;
+use crate::pages::form::{Fields, FormErrors};
+use crate::pages::visitor::SignedIn;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use guichet_app::AppError;
+use guichet_core::desk::{Expertise, Level};
+use guichet_core::{DeskId, GroupId, PersonId};
+use serde_json::json;
+
+const EXPERTISES: [Expertise; 3] = [
+    Expertise::Functional,
+    Expertise::Pedagogical,
+    Expertise::Technical,
+];
+
+async fn render_list(
+    state: &AppState,
+    s: &SignedIn,
+    status: StatusCode,
+    errors: &FormErrors,
+    done: Option<&str>,
+    typed: &Fields,
+) -> Result<Response, PageError> {
+    let desks = state.app.list_desks().await?;
+    let groups = state.app.list_groups(None).await?;
+    let rows: Vec<_> = groups
+        .iter()
+        .map(|g| {
+            let desk = desks.iter().find(|d| d.id == g.desk);
+            json!({
+                "id": g.id.0,
+                "code": g.code,
+                "name": g.name,
+                "level": g.level.as_str(),
+                "expertise": g.expertise.as_str(),
+                "desk": desk.map_or("", |d| d.code.as_str()),
+            })
+        })
+        .collect();
+    let page = json!({
+        "groups": rows,
+        "desks": desks.iter().map(|d| json!({ "id": d.id.0, "label": format!("{} — {}", d.code, d.name) })).collect::<Vec<_>>(),
+        "levels": Level::ALL.iter().map(|l| json!({ "id": l.as_str() })).collect::<Vec<_>>(),
+        "expertises": EXPERTISES.map(|x| json!({ "id": x.as_str() })),
+        "errors": errors,
+        "done": done,
+        "typed": {
+            "code": typed.text("group-code"),
+            "name": typed.text("group-name"),
+            "level": typed.text("group-level"),
+            "expertise": typed.text("group-expertise"),
+            "desk": typed.text("group-desk"),
+        },
+    });
+    state
+        .web
+        .page_with(state, &s.visitor, status, "admin/groups.html", &page)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Query(notice): Query<Notice>,
+) -> Result<Response, PageError> {
+    admin_only(&s)?;
+    let none = Fields::default();
+    let done = notice.of(&["created"]);
+    render_list(
+        &state,
+        &s,
+        StatusCode::OK,
+        &FormErrors::default(),
+        done,
+        &none,
+    )
+    .await
+}
+
+/// A `<select>` left on its blank choice is a required field, not an invalid one.
+fn chosen(f: &Fields, name: &str, field: &'static str) -> Result<String, AppError> {
+    let v = f.text(name).trim().to_owned();
+    if v.is_empty() {
+        Err(AppError::invalid(field, "required"))
+    } else {
+        Ok(v)
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    s: SignedIn,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    admin_only(&s)?;
+    let f = Fields::read(&s.visitor, &body)?;
+    let result = async {
+        let desk = DeskId(id_field(&f.text("group-desk"), "desk")?);
+        let level = Level::parse(&chosen(&f, "group-level", "level")?)?;
+        let expertise = Expertise::parse(&chosen(&f, "group-expertise", "expertise")?)?;
+        state
+            .app
+            .create_group(
+                &s.caller,
+                desk,
+                &f.text("group-code"),
+                &f.text("group-name"),
+                level,
+                expertise,
+            )
+            .await
+    }
+    .await;
+    match result {
+        Ok(g) => {
+            Ok(Redirect::to(&format!("/admin/groups/{}?done=created", g.id.0)).into_response())
+        }
+        Err(AppError::NotFound("desk")) => {
+            let e = AppError::invalid("desk", "invalid");
+            let errors = refusal(s.visitor.lang, "group", "code", e)?;
+            render_list(
+                &state,
+                &s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &errors,
+                None,
+                &f,
+            )
+            .await
+        }
+        Err(e) => {
+            let errors = refusal(s.visitor.lang, "group", "code", e)?;
+            render_list(
+                &state,
+                &s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &errors,
+                None,
+                &f,
+            )
+            .await
+        }
+    }
+}
+
+async fn render_group(
+    state: &AppState,
+    s: &SignedIn,
+    id: GroupId,
+    status: StatusCode,
+    errors: &FormErrors,
+    done: Option<&str>,
+    typed: &Fields,
+) -> Result<Response, PageError> {
+    let (group, members) = state.app.group_members(&s.caller, id).await?;
+    let desk = state
+        .app
+        .list_desks()
+        .await?
+        .into_iter()
+        .find(|d| d.id == group.desk);
+    let page = json!({
+        "group": {
+            "id": group.id.0,
+            "code": group.code,
+            "name": group.name,
+            "level": group.level.as_str(),
+            "expertise": group.expertise.as_str(),
+            "desk": desk.map(|d| format!("{} — {}", d.code, d.name)),
+        },
+        "members": members.iter().map(|p| json!({
+            "id": p.id.0, "name": p.display_name, "email": p.email, "active": p.active,
+        })).collect::<Vec<_>>(),
+        "errors": errors,
+        "done": done,
+        "typed": { "email": typed.text("member-email") },
+    });
+    state
+        .web
+        .page_with(state, &s.visitor, status, "admin/group.html", &page)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    Query(notice): Query<Notice>,
+) -> Result<Response, PageError> {
+    admin_only(&s)?;
+    let id = GroupId(path_id(&id)?);
+    let done = notice.of(&["created", "added", "removed"]);
+    let none = Fields::default();
+    render_group(
+        &state,
+        &s,
+        id,
+        StatusCode::OK,
+        &FormErrors::default(),
+        done,
+        &none,
+    )
+    .await
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    admin_only(&s)?;
+    let id = GroupId(path_id(&id)?);
+    let f = Fields::read(&s.visitor, &body)?;
+    match state
+        .app
+        .add_member_by_email(&s.caller, id, &f.text("member-email"))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/groups/{}?done=added", id.0)).into_response()),
+        Err(e) => {
+            let errors = refusal(s.visitor.lang, "member", "email", e)?;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render_group(&state, &s, id, status, &errors, None, &f).await
+        }
+    }
+}
+
+pub async fn remove_member(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((id, person)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    admin_only(&s)?;
+    let id = GroupId(path_id(&id)?);
+    let person = PersonId(path_id(&person)?);
+    Fields::read(&s.visitor, &body)?;
+    state.app.remove_member(&s.caller, id, person).await?;
+    Ok(Redirect::to(&format!("/admin/groups/{}?done=removed", id.0)).into_response())
+}
