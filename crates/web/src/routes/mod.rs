@@ -7,6 +7,7 @@ mod jobs;
 mod queues;
 mod reference;
 mod requesters;
+mod rules;
 mod tickets;
 
 /// Queue cursors, shared with the agent pages so their "next page" links match the API's.
@@ -26,4 +27,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(views::routes())
         .merge(requesters::routes())
         .merge(jobs::routes())
+        .merge(rules::routes())
 }
