@@ -77,8 +77,8 @@ async fn read_plan(conn: &mut Conn, desk: DeskId) -> Result<DeskPlan, AppError> 
     let policies = conn.list_policies(Some(desk)).await?;
     let mut calendars = HashMap::new();
     for p in &policies {
-        if !calendars.contains_key(&p.calendar) {
-            calendars.insert(p.calendar, conn.calendar(p.calendar).await?.calendar);
+        if let std::collections::hash_map::Entry::Vacant(slot) = calendars.entry(p.calendar) {
+            slot.insert(conn.calendar(p.calendar).await?.calendar);
         }
     }
     let groups = conn
