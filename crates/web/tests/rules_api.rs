@@ -5,13 +5,21 @@
 
 #[allow(dead_code, reason = "this binary uses a part of the shared helpers")]
 mod common;
+#[allow(dead_code, reason = "this binary uses a part of the shared helpers")]
+mod pages_common;
 
 use axum::http::StatusCode;
 use common::{Api, ticket_body};
+use guichet_app::Caller;
+use guichet_app::sla::{CalendarInput, PolicyInput};
 use guichet_testkit::{TestDb, both_engines};
+use pages_common::Site;
 use serde_json::json;
 
-both_engines!(administrators_route_and_set_targets_through_the_api);
+both_engines!(
+    administrators_route_and_set_targets_through_the_api,
+    the_request_page_shows_the_expected_dates,
+);
 
 async fn administrators_route_and_set_targets_through_the_api(db: TestDb) {
     let api = Api::new(db).await;
@@ -173,4 +181,50 @@ async fn administrators_route_and_set_targets_through_the_api(db: TestDb) {
             "{path} missing from the OpenAPI document"
         );
     }
+}
+
+/// The requester's page shows the expected dates once a policy covers the desk.
+async fn the_request_page_shows_the_expected_dates(db: TestDb) {
+    let site = Site::new(db).await;
+    let admin = Caller::system("test");
+    let all = json!(["00:00-24:00"]);
+    let cal = site
+        .app
+        .create_calendar(
+            &admin,
+            CalendarInput {
+                code: "H24".into(),
+                name: "24/7".into(),
+                definition: json!({ "time_zone": "Europe/Paris", "territory": "metropole",
+                    "observes_holidays": false,
+                    "hours": { "mon": all, "tue": all, "wed": all, "thu": all, "fri": all,
+                        "sat": all, "sun": all } }),
+            },
+        )
+        .await
+        .expect("calendar");
+    let policy = PolicyInput {
+        code: "STD".into(),
+        name: "Standard".into(),
+        desk: site.fx.dsi_n1.desk,
+        application: None,
+        priority: None,
+        calendar: cal.id,
+        take_in_charge_minutes: 240,
+        resolve_minutes: 960,
+        warn_percent: 80,
+        breach_raise_priority: false,
+        breach_next_level: false,
+    };
+    site.app
+        .create_policy(&admin, policy)
+        .await
+        .expect("policy");
+    let mut b = site.signed_in(&site.fx.director_a).await;
+    let reference = b.submit("ONDE", "ONDE : admission impossible").await;
+    let page = b.get(&format!("/requests/{reference}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("Délais d'engagement"), "{}", page.html);
+    assert!(page.has("Prise en charge prévue au plus tard"));
+    assert!(page.has("Résolution prévue au plus tard"));
 }
