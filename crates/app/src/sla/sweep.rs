@@ -30,6 +30,8 @@ pub struct SweepReport {
     pub warned: usize,
     pub breached: usize,
     pub auto_closed: usize,
+    /// Tickets whose check failed (left for the next run; the others are still done).
+    pub failed: usize,
 }
 
 /// What the sweep signals on one ticket.
@@ -80,9 +82,19 @@ impl App {
             .await?;
         for id in due {
             report.checked += 1;
-            let (warned, breached) = self.check_ticket(id).await?;
-            report.warned += warned;
-            report.breached += breached;
+            match self.check_ticket(id).await {
+                Ok((warned, breached)) => {
+                    report.warned += warned;
+                    report.breached += breached;
+                }
+                // The database is gone: the job is retried later.
+                Err(e @ AppError::Unavailable(_)) => return Err(e),
+                // One ticket in an unexpected state must not hold back the others.
+                Err(e) => {
+                    tracing::warn!(ticket = id.0, error = %e, "SLA check failed");
+                    report.failed += 1;
+                }
+            }
         }
         report.auto_closed = self.auto_close(now).await?;
         Ok(report)
