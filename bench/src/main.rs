@@ -9,6 +9,7 @@ mod latency;
 mod load;
 mod procfs;
 mod run;
+mod sla;
 
 use clap::{Parser, Subcommand};
 use std::time::Duration;
@@ -61,6 +62,8 @@ enum Command {
     FreePort,
     /// Measure a running `guichet serve`.
     Run(Box<run::RunArgs>),
+    /// Issue 7: evaluating 200 routing rules; the SLA sweep on a loaded database (a copy).
+    Sla(sla::SlaArgs),
 }
 
 #[tokio::main]
@@ -95,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Run(args) => run::run(*args).await,
+        Command::Sla(args) => sla::run(args).await,
     }
 }
 

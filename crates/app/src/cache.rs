@@ -17,12 +17,14 @@ use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::routing::DeskPlan;
 use guichet_core::permission::Subject;
-use guichet_core::{ApplicationId, GroupId, OrgNodeId};
+use guichet_core::{ApplicationId, DeskId, GroupId, OrgNodeId};
 use guichet_store::application::Application;
 use guichet_store::desk::Group;
 use guichet_store::org::{OrgNode, TicketZone};
 use guichet_store::person::Person;
+use std::sync::Arc;
 
 /// How long an entry is trusted without a change seen by this process.
 pub(crate) const TTL: Duration = Duration::from_secs(30);
@@ -71,6 +73,8 @@ struct Maps {
     zones: Memo<OrgNodeId, TicketZone>,
     /// By token digest: the person and their permission facts.
     callers: Memo<String, (Person, Subject)>,
+    /// A desk's routing rules, SLA policies and their calendars (see `crate::routing`).
+    desk_plans: Memo<DeskId, Arc<DeskPlan>>,
 }
 
 impl Maps {
@@ -85,6 +89,7 @@ impl Maps {
             uais: Memo::new(),
             zones: Memo::new(),
             callers: Memo::new(),
+            desk_plans: Memo::new(),
         }
     }
 }
@@ -167,6 +172,7 @@ impl Cache {
     memo!(uai, put_uai, uais, String, OrgNodeId);
     memo!(zone, put_zone, zones, OrgNodeId, TicketZone);
     memo!(caller, put_caller, callers, String, (Person, Subject));
+    memo!(desk_plan, put_desk_plan, desk_plans, DeskId, Arc<DeskPlan>);
 }
 
 #[cfg(test)]

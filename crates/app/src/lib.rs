@@ -19,7 +19,9 @@ mod lookup;
 pub mod password;
 pub mod queue;
 pub mod requester;
+pub mod routing;
 pub mod session;
+pub mod sla;
 pub mod ticket;
 pub mod token;
 

@@ -92,7 +92,7 @@ impl App {
         Ok(app)
     }
 
-    async fn application_by_code(&self, code: &str) -> Result<Application, StoreError> {
+    pub(crate) async fn application_by_code(&self, code: &str) -> Result<Application, StoreError> {
         let key = code.to_owned();
         if let Some(id) = self.cache().application_code(&key) {
             return self.application_by_id(id).await;

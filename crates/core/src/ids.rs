@@ -33,4 +33,10 @@ id_type!(
     TicketId,
     /// One entry of a ticket's timeline.
     EntryId,
+    /// A business-hours calendar of SLA targets.
+    CalendarId,
+    /// An SLA policy (targets for a desk, application, priority).
+    SlaPolicyId,
+    /// A routing rule of a desk.
+    RuleId,
 );

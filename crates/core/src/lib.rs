@@ -57,5 +57,8 @@ pub mod ticket;
 pub mod uai;
 
 pub use error::FieldError;
-pub use ids::{ApplicationId, DeskId, EntryId, GroupId, OrgNodeId, PersonId, TicketId};
+pub use ids::{
+    ApplicationId, CalendarId, DeskId, EntryId, GroupId, OrgNodeId, PersonId, RuleId, SlaPolicyId,
+    TicketId,
+};
 pub use uai::Uai;

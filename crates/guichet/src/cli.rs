@@ -273,11 +273,17 @@ async fn serve(app: App, run: Run, web: guichet_web::pages::WebConfig) -> anyhow
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
     };
+    if run.workers.is_some() {
+        // The SLA sweep reschedules itself every minute; this queues the first one.
+        guichet_jobs::sla::schedule(app.store(), app.now())
+            .await
+            .context("scheduling the SLA sweep")?;
+    }
     let workers = run.workers.map(|n| {
         let pool = guichet_jobs::Pool::new(
             app.store().clone(),
             Arc::new(SystemClock),
-            guichet_jobs::default_registry(),
+            guichet_jobs::sla::register(guichet_jobs::default_registry(), app.clone()),
             guichet_jobs::PoolConfig {
                 workers: n,
                 ..guichet_jobs::PoolConfig::default()

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod pool;
+pub mod sla;
 
 pub use pool::{Pool, PoolConfig, Waker};
 

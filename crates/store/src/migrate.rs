@@ -51,6 +51,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0007_job_queue.sql"),
         postgres: include_str!("../../../migrations/postgres/0007_job_queue.sql"),
     },
+    Migration {
+        version: 12,
+        name: "routing_sla",
+        sqlite: include_str!("../../../migrations/sqlite/0012_routing_sla.sql"),
+        postgres: include_str!("../../../migrations/postgres/0012_routing_sla.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

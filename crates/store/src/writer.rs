@@ -220,7 +220,7 @@ fn in_savepoint(
 }
 
 /// sqlx's text for a timestamp (`Encode<Sqlite> for DateTime`), so that both write alike.
-fn ts_text(t: DateTime<Utc>) -> String {
+pub(crate) fn ts_text(t: DateTime<Utc>) -> String {
     ts(t).to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
@@ -292,6 +292,9 @@ fn write_one(conn: &Connection, s: NewSubmission) -> rusqlite::Result<Submitted>
     }
     conn.prepare_cached("INSERT INTO ticket_search (rowid, terms) VALUES ($1, $2)")?
         .execute(params![id, &s.terms])?;
+    crate::sla::sqlite_rows::write_routing(conn, &ticket, &s.routing)?;
+    let mut ticket = ticket;
+    ticket.watchers = crate::ticket::submission::sorted_watchers(&s.routing);
 
     let (audit, event) = (s.records)(&ticket);
     conn.prepare_cached(

@@ -41,6 +41,7 @@ fn submission(t: NewTicket, author: PersonId, attachments: Vec<NewAttachment>) -
         terms: "imprim bloqu".into(),
         ticket: t,
         attachments,
+        routing: Default::default(),
         records: Box::new(move |ticket| {
             let audit = AuditRecord {
                 at,

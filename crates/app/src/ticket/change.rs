@@ -159,6 +159,13 @@ impl Change<'_> {
         if self.ticket.status != self.before {
             let data = json!({ "from": self.before, "to": self.ticket.status });
             self.entry(EntryKind::StatusChange, true, "", data).await?;
+            crate::sla::on_status_change(
+                &mut self.tx,
+                self.ticket.id,
+                self.ticket.status,
+                self.now,
+            )
+            .await?;
         }
         self.ticket.updated_at = self.now;
         self.tx.update_ticket(&self.ticket).await?;

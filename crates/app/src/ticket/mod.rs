@@ -3,7 +3,7 @@
 //! write entries, then save with its audit record and outbox event.
 
 mod attach;
-mod change;
+pub(crate) mod change;
 mod close;
 mod link;
 mod read;

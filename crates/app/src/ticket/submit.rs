@@ -2,6 +2,7 @@
 
 use super::attach::{self, Upload};
 use crate::error::NotFoundAs;
+use crate::routing::RoutingInput;
 use crate::{App, AppError, Caller};
 use guichet_core::error::required_text;
 use guichet_core::lifecycle::Status;
@@ -111,11 +112,27 @@ impl App {
         };
 
         let now = self.now();
+        let routed = self
+            .route_new_ticket(RoutingInput {
+                group,
+                application,
+                priority: Priority::from_matrix(req.urgency, req.impact),
+                channel: req.channel,
+                ticket_type: req.ticket_type,
+                requester,
+                establishment: zone.path.clone(),
+                subject: &subject,
+                body: &body,
+                now,
+            })
+            .await?;
+        let (group, application) = (&routed.group, &routed.application);
         let actor = caller.person_id();
         let details = json!({
             "group": group.code,
             "application": application.as_ref().map(|a| &a.code),
             "on_behalf_of": on_behalf_of,
+            "rules": routed.rules,
         });
         let origin = caller.origin.clone();
         let terms = index_text(&format!("{subject}\n{body}"));
@@ -126,13 +143,13 @@ impl App {
                 status: Status::New,
                 urgency: req.urgency,
                 impact: req.impact,
-                priority: Priority::from_matrix(req.urgency, req.impact),
+                priority: routed.priority,
                 application: application.as_ref().map(|a| a.id),
                 requester,
                 created_by: actor.unwrap_or(requester),
                 zone,
                 group: Some(group.id),
-                level: group.level,
+                level: routed.level,
                 subject,
                 created_at: now,
             },
@@ -144,6 +161,7 @@ impl App {
             },
             attachments: req.attachments.iter().map(attach::to_new).collect(),
             terms,
+            routing: routed.routing,
             // The reference is known only inside the write: the records are made there.
             records: Box::new(move |ticket| {
                 let audit = AuditRecord {

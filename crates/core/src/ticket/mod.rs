@@ -114,13 +114,22 @@ named_enum!(
         ApplicationChange => "application_change",
         Resolution => "resolution",
         SurveyAnswer => "survey_answer",
+        /// A routing rule applied at submission ("routed to N1-ONDE by rule X"); internal.
+        Routing => "routing",
+        /// A share of an SLA target is spent (e.g. 80 %); internal.
+        SlaWarning => "sla_warning",
+        /// An SLA target is breached, with what was done about it; internal.
+        SlaBreach => "sla_breach",
     }
 );
 
 impl EntryKind {
     /// Entries a requester sees on their own ticket. Notes and internal routing stay internal.
     pub fn is_public(self) -> bool {
-        !matches!(self, Self::Note)
+        !matches!(
+            self,
+            Self::Note | Self::Routing | Self::SlaWarning | Self::SlaBreach
+        )
     }
 }
 
@@ -148,6 +157,10 @@ named_enum!(
         Rejected => "ticket.rejected",
         Cancelled => "ticket.cancelled",
         Rated => "ticket.rated",
+        /// A share of an SLA target is spent: the group is told.
+        SlaWarning => "ticket.sla_warning",
+        /// An SLA target is breached: the group's manager is told.
+        SlaBreached => "ticket.sla_breached",
     }
 );
 

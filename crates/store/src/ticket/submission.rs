@@ -11,6 +11,7 @@ use super::Ticket;
 use super::timeline::{NewAttachment, NewEntry};
 use crate::audit::AuditRecord;
 use crate::outbox::NewEvent;
+use crate::sla::TicketSla;
 use crate::ticket::NewTicket;
 use crate::{Store, StoreError, Tx};
 use guichet_core::ticket::EntryKind;
@@ -29,6 +30,48 @@ pub struct NewSubmission {
     /// Search terms, already computed by `guichet_core::search::index_text`.
     pub terms: String,
     pub records: Records,
+    /// What routing rules and the SLA policy add (empty when nothing applies).
+    pub routing: SubmittedRouting,
+}
+
+/// What routing rules and the SLA policy add to a submission, written in the same transaction.
+#[derive(Debug, Clone, Default)]
+pub struct SubmittedRouting {
+    /// One internal `routing` entry per applied rule, after the submission's own entry.
+    pub entries: Vec<RoutingEntry>,
+    pub tags: Vec<String>,
+    pub watchers: Vec<PersonId>,
+    /// The ticket's SLA clocks; their `ticket` is set once the ticket exists.
+    pub sla: Option<TicketSla>,
+}
+
+/// The new ticket's watchers, as a read of the ticket would list them.
+pub(crate) fn sorted_watchers(r: &SubmittedRouting) -> Vec<PersonId> {
+    let mut w = r.watchers.clone();
+    w.sort();
+    w.dedup();
+    w
+}
+
+/// An internal timeline entry written by Guichet itself (no author).
+#[derive(Debug, Clone)]
+pub struct RoutingEntry {
+    pub body: String,
+    pub data: serde_json::Value,
+}
+
+impl RoutingEntry {
+    pub(crate) fn for_ticket(&self, t: &Ticket) -> NewEntry {
+        NewEntry {
+            ticket: t.id,
+            kind: EntryKind::Routing,
+            public: false,
+            author: None,
+            body: self.body.clone(),
+            data: self.data.clone(),
+            created_at: t.created_at,
+        }
+    }
 }
 
 impl std::fmt::Debug for NewSubmission {
@@ -82,10 +125,32 @@ impl Tx {
                 .await?;
         }
         self.index_new_ticket(ticket.id, &s.terms).await?;
+        self.insert_routing(&ticket, &s.routing).await?;
+        let mut ticket = ticket;
+        ticket.watchers = sorted_watchers(&s.routing);
         let (audit, event) = (s.records)(&ticket);
         self.audit(&audit).await?;
         self.emit(&event).await?;
         Ok(Submitted { ticket, entry })
+    }
+
+    /// Writes what routing added to a new ticket: entries, tags, watchers, SLA clocks.
+    async fn insert_routing(&mut self, t: &Ticket, r: &SubmittedRouting) -> Result<(), StoreError> {
+        for e in &r.entries {
+            self.add_entry(&e.for_ticket(t)).await?;
+        }
+        self.add_tags(t.id, &r.tags).await?;
+        for w in &r.watchers {
+            self.add_watcher(t.id, *w).await?;
+        }
+        if let Some(sla) = &r.sla {
+            self.put_ticket_sla(&TicketSla {
+                ticket: t.id,
+                ..sla.clone()
+            })
+            .await?;
+        }
+        Ok(())
     }
 }
 

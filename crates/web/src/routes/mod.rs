@@ -8,6 +8,7 @@ mod jobs;
 mod queues;
 mod reference;
 mod requesters;
+mod rules;
 mod tickets;
 
 /// Queue cursors, shared with the agent pages so their "next page" links match the API's.
@@ -28,4 +29,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(requesters::routes())
         .merge(jobs::routes())
         .merge(administration::routes())
+        .merge(rules::routes())
 }

@@ -5,6 +5,7 @@
 mod actions;
 mod new;
 pub(crate) mod show;
+mod sla;
 pub mod view;
 
 use crate::AppState;

@@ -60,6 +60,10 @@ pub async fn render(
         .pop()
         .ok_or_else(|| PageError::Internal("no row for the ticket".into()))?;
     let is_requester = s.caller.person_id() == Some(view.ticket.requester);
+    let sla = match view.ticket.status.is_open() {
+        true => state.app.ticket_sla(&s.caller, view.ticket.id).await?,
+        false => None,
+    };
     let config = state.app.config();
     let page = json!({
         "ticket": row,
@@ -67,6 +71,7 @@ pub async fn render(
         "solution": view.ticket.solution,
         "satisfaction": view.ticket.satisfaction,
         "timeline": timeline(lang, &view.timeline),
+        "sla": sla.as_ref().map(|c| super::sla::expected(lang, c)),
         "offers": offers(view, is_requester),
         "is_requester": is_requester,
         "errors": errors,
