@@ -154,6 +154,7 @@ impl<M: Mailer + std::fmt::Debug> Notifier<M> {
                     reference,
                     subject: n.data["subject"].as_str().unwrap_or_default().to_owned(),
                     actor: n.data["actor"].as_str().map(str::to_owned),
+                    group: n.data["group"].as_str().map(str::to_owned),
                     at: n.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                 }
             })

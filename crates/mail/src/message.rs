@@ -51,6 +51,7 @@ pub struct DigestItem {
     pub subject: String,
     pub link: String,
     pub actor: Option<String>,
+    pub group: Option<String>,
     /// When it happened, already written for the reader (`2026-09-01 08:00 UTC`).
     pub at: String,
 }

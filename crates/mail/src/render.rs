@@ -132,7 +132,7 @@ impl Renderer {
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_else(|| "fr".into());
         let subject_key = format!("notify-{kind}-subject");
-        let args: Vec<(&str, Value)> = ["reference", "subject", "count", "actor"]
+        let args: Vec<(&str, Value)> = ["reference", "subject", "count", "actor", "group"]
             .into_iter()
             .filter_map(|k| ctx.get_attr(k).ok().map(|v| (k, v)))
             .collect();

@@ -6,7 +6,7 @@ use guichet_mail::{
     MailConfig, Mailer, Notice, Renderer, Secret, Security, SendError, SmtpConfig, SmtpMailer,
     notice_message,
 };
-use guichet_testkit::smtp::{SMTP_PASSWORD, SMTP_USER, SmtpServer};
+use guichet_testkit::smtp::{SMTP_PASSWORD, SMTP_USER, SmtpServer, decode, header, words};
 
 fn config(server: &SmtpServer) -> MailConfig {
     MailConfig {
@@ -37,16 +37,6 @@ fn notice(lang: &str, kind: &str, to: &str) -> Notice {
         thread_root: Some(3),
         ..Notice::default()
     }
-}
-
-/// The unfolded value of `name` in a raw message's headers.
-fn header(raw: &str, name: &str) -> Option<String> {
-    let head = raw.split("\r\n\r\n").next().unwrap_or(raw);
-    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
-    unfolded.lines().find_map(|l| {
-        let (n, v) = l.split_once(':')?;
-        n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-    })
 }
 
 #[tokio::test]
@@ -192,89 +182,4 @@ async fn the_servers_refusal_is_kept_permanent_or_transient() {
         .expect_err("deferred");
     assert!(matches!(err, SendError::Transient(_)), "{err:?}");
     assert!(server.messages().is_empty());
-}
-
-/// A header with its RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`) decoded.
-fn words(value: &str) -> String {
-    let mut out = String::new();
-    let mut rest = value;
-    while let Some(start) = rest.find("=?") {
-        out.push_str(&rest[..start]);
-        let word = &rest[start + 2..];
-        let parts: Vec<&str> = word.splitn(3, '?').collect();
-        let Some(end) = parts.get(2).and_then(|p| p.find("?=")) else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let text = &parts[2][..end];
-        out.push_str(&match parts[1].to_ascii_lowercase().as_str() {
-            "b" => b64(text),
-            _ => qp(&text.replace('_', " ")),
-        });
-        rest = &parts[2][end + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The message with its quoted-printable or base64 parts decoded, enough to read the text.
-pub fn decode(raw: &str) -> String {
-    let boundary = header(raw, "Content-Type")
-        .and_then(|t| {
-            let b = t.split("boundary=").nth(1)?;
-            Some(format!("\r\n--{}", b.trim_matches('"')))
-        })
-        .unwrap_or_else(|| "\r\n--".into());
-    let mut out = String::new();
-    for part in raw.split(&boundary) {
-        let (head, body) = part.split_once("\r\n\r\n").unwrap_or(("", part));
-        let head = head.to_ascii_lowercase();
-        if head.contains("content-transfer-encoding: quoted-printable") {
-            out.push_str(&qp(body));
-        } else if head.contains("content-transfer-encoding: base64") {
-            out.push_str(&b64(body));
-        } else {
-            out.push_str(body);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn qp(s: &str) -> String {
-    let s = s.replace("=\r\n", "");
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn b64(s: &str) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for c in s.bytes() {
-        let Some(v) = A.iter().position(|a| *a == c) else {
-            continue;
-        };
-        bits = (bits << 6) | v as u32;
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
