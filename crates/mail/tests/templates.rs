@@ -22,7 +22,10 @@ const KINDS: &[&str] = &[
 ];
 
 fn ftl_keys(lang: &str) -> Vec<String> {
-    let path = format!("{}/../../locales/{lang}/notify.ftl", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../locales/{lang}/notify.ftl",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let mut keys: Vec<String> = std::fs::read_to_string(path)
         .expect("notify.ftl")
         .lines()
@@ -61,7 +64,10 @@ fn both_languages_have_every_notice_text() {
             let key = &rest[..end];
             if !rest[end + 1..].trim_start().starts_with('~') {
                 for lang in ["fr", "en"] {
-                    assert!(text(lang, key, &args).is_some(), "{key} ({name}) missing in {lang}");
+                    assert!(
+                        text(lang, key, &args).is_some(),
+                        "{key} ({name}) missing in {lang}"
+                    );
                 }
             }
         }
@@ -122,7 +128,12 @@ fn an_administrators_template_replaces_the_built_in_one() {
         ..Notice::default()
     };
     let r = renderer.render("received", &notice).expect("renders");
-    assert!(r.text.starts_with("Académie de Dijon — Votre demande « ENT »"), "{}", r.text);
+    assert!(
+        r.text
+            .starts_with("Académie de Dijon — Votre demande « ENT »"),
+        "{}",
+        r.text
+    );
     // The HTML part, not overridden, stays the built-in one.
     assert!(r.html.contains("<!DOCTYPE html>"));
 }

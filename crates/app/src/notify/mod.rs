@@ -161,10 +161,11 @@ impl App {
             if requester_side.contains(&person) {
                 continue;
             }
-            if let Some(a) = tx.absence_in_force(person, event.at).await? {
-                if Some(a.delegate) != event.actor && !list.iter().any(|(p, ..)| *p == a.delegate) {
-                    list.push((a.delegate, kind, Some(person)));
-                }
+            if let Some(a) = tx.absence_in_force(person, event.at).await?
+                && Some(a.delegate) != event.actor
+                && !list.iter().any(|(p, ..)| *p == a.delegate)
+            {
+                list.push((a.delegate, kind, Some(person)));
             }
         }
         let mut common = json!({

@@ -4,6 +4,7 @@
 mod absences;
 mod bulk;
 mod jobs;
+mod notifications;
 mod queues;
 mod reference;
 mod requesters;
@@ -26,4 +27,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(views::routes())
         .merge(requesters::routes())
         .merge(jobs::routes())
+        .merge(notifications::routes())
 }
