@@ -16,6 +16,7 @@ mod error;
 pub mod handling;
 pub mod job;
 mod lookup;
+pub mod notify;
 pub mod password;
 pub mod queue;
 pub mod requester;

@@ -130,7 +130,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 web: (!workers_only).then(|| addr.unwrap_or(config.addr)),
                 workers: (!web_only).then_some(config.jobs.workers),
             };
-            serve(app, run, config.web.clone()).await
+            // Notification handlers: with `[mail.smtp] host` set, notices are mailed too.
+            let registry = guichet_jobs::notify::register(
+                guichet_jobs::default_registry(),
+                app.clone(),
+                &config.mail,
+            )
+            .map_err(anyhow::Error::msg)?;
+            serve(app, run, config.web.clone(), registry).await
         }
         Command::Migrate => Ok(()),
         Command::Demo { tickets, seed } => load_demo(&app, tickets, seed).await,
@@ -263,7 +270,12 @@ struct Run {
     workers: Option<usize>,
 }
 
-async fn serve(app: App, run: Run, web: guichet_web::pages::WebConfig) -> anyhow::Result<()> {
+async fn serve(
+    app: App,
+    run: Run,
+    web: guichet_web::pages::WebConfig,
+    registry: guichet_jobs::Registry,
+) -> anyhow::Result<()> {
     // One signal, two listeners: the web server and the workers stop together.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
@@ -283,7 +295,7 @@ async fn serve(app: App, run: Run, web: guichet_web::pages::WebConfig) -> anyhow
         let pool = guichet_jobs::Pool::new(
             app.store().clone(),
             Arc::new(SystemClock),
-            guichet_jobs::sla::register(guichet_jobs::default_registry(), app.clone()),
+            guichet_jobs::sla::register(registry, app.clone()),
             guichet_jobs::PoolConfig {
                 workers: n,
                 ..guichet_jobs::PoolConfig::default()

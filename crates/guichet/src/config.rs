@@ -27,6 +27,8 @@ pub struct Config {
     pub web: guichet_web::pages::WebConfig,
     /// The background workers (`[jobs]`).
     pub jobs: JobsConfig,
+    /// Notices by email (`[mail]`, `[mail.smtp]`).
+    pub mail: guichet_mail::MailConfig,
 }
 
 /// `[jobs]`: the workers `guichet serve` runs beside the web server.
@@ -55,6 +57,7 @@ impl Default for Config {
             max_attachment_bytes: 10 * 1024 * 1024,
             web: guichet_web::pages::WebConfig::default(),
             jobs: JobsConfig::default(),
+            mail: guichet_mail::MailConfig::default(),
         }
     }
 }
@@ -104,6 +107,35 @@ expected_delay_en = ""
 # Jobs (notifications, outbox dispatch…) this process runs at the same time; `guichet serve
 # --web-only` runs none. Instances sharing a PostgreSQL database share the queue.
 workers = 2
+
+[mail]
+# Notices (request received, taken in charge, reply, resolved…) by email. `From:` of every notice,
+# and `Reply-To:`, the desk's mailbox where answers come back onto the ticket.
+from = "Guichet <guichet@localhost>"
+reply_to = "guichet@localhost"
+# Right-hand side of Message-IDs (<ticket-REF.N@domain>); empty: the domain of `from`.
+message_domain = ""
+# The address users reach Guichet at, for the links in notices.
+public_url = "http://127.0.0.1:8080"
+# A folder whose files replace the built-in templates (notice.txt, notice.html, received.html,
+# digest.txt…: see crates/mail/templates); the words themselves are in locales/*/notify.ftl.
+# templates_dir = "/etc/guichet/templates"
+# Hour (UTC, 0-23) at which daily digests go out, for people who chose them.
+digest_hour = 16
+
+[mail.smtp]
+# The SMTP server notices are handed to; empty: no email, notices stay in the application.
+host = ""
+port = 25
+# "none" (a local relay), "starttls" (required, never downgraded) or "tls" (SMTPS, port 465).
+security = "none"
+# Login, when the server asks for one (GUICHET_MAIL_SMTP_PASSWORD keeps it out of this file).
+username = ""
+password = ""
+# A PEM file of certificate authorities to trust besides the system's.
+# ca_file = "/etc/guichet/smtp-ca.pem"
+# Seconds to wait for the server at each step.
+timeout_secs = 30
 "#;
 
 impl Config {
@@ -175,6 +207,55 @@ impl Config {
         if let Some(v) = var("GUICHET_JOBS_WORKERS") {
             self.jobs.workers = parse("GUICHET_JOBS_WORKERS", v)?;
         }
+        self.apply_mail_env(&var)?;
+        Ok(())
+    }
+
+    /// `GUICHET_MAIL_*` and `GUICHET_MAIL_SMTP_*`.
+    fn apply_mail_env(&mut self, var: &impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        let m = &mut self.mail;
+        for (key, field) in [
+            ("GUICHET_MAIL_FROM", &mut m.from),
+            ("GUICHET_MAIL_REPLY_TO", &mut m.reply_to),
+            ("GUICHET_MAIL_MESSAGE_DOMAIN", &mut m.message_domain),
+            ("GUICHET_MAIL_PUBLIC_URL", &mut m.public_url),
+            ("GUICHET_MAIL_SMTP_HOST", &mut m.smtp.host),
+            ("GUICHET_MAIL_SMTP_USERNAME", &mut m.smtp.username),
+        ] {
+            if let Some(v) = var(key) {
+                *field = v;
+            }
+        }
+        if let Some(v) = var("GUICHET_MAIL_SMTP_PASSWORD") {
+            m.smtp.password = guichet_mail::Secret::new(v);
+        }
+        if let Some(v) = var("GUICHET_MAIL_TEMPLATES_DIR") {
+            m.templates_dir = Some(v.into()).filter(|p: &PathBuf| !p.as_os_str().is_empty());
+        }
+        if let Some(v) = var("GUICHET_MAIL_SMTP_CA_FILE") {
+            m.smtp.ca_file = Some(v.into()).filter(|p: &PathBuf| !p.as_os_str().is_empty());
+        }
+        let num = |key: &str, v: String| -> anyhow::Result<u64> {
+            v.trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{key}: invalid value {v:?}"))
+        };
+        if let Some(v) = var("GUICHET_MAIL_SMTP_PORT") {
+            m.smtp.port = u16::try_from(num("GUICHET_MAIL_SMTP_PORT", v)?)
+                .map_err(|_| anyhow::anyhow!("GUICHET_MAIL_SMTP_PORT: out of range"))?;
+        }
+        if let Some(v) = var("GUICHET_MAIL_SMTP_TIMEOUT_SECS") {
+            m.smtp.timeout_secs = num("GUICHET_MAIL_SMTP_TIMEOUT_SECS", v)?;
+        }
+        if let Some(v) = var("GUICHET_MAIL_DIGEST_HOUR") {
+            m.digest_hour = u32::try_from(num("GUICHET_MAIL_DIGEST_HOUR", v)?)
+                .map_err(|_| anyhow::anyhow!("GUICHET_MAIL_DIGEST_HOUR: out of range"))?;
+        }
+        if let Some(v) = var("GUICHET_MAIL_SMTP_SECURITY") {
+            m.smtp.security = guichet_mail::Security::parse(&v).ok_or_else(|| {
+                anyhow::anyhow!("GUICHET_MAIL_SMTP_SECURITY: none, starttls or tls, not {v:?}")
+            })?;
+        }
         Ok(())
     }
 
@@ -202,6 +283,7 @@ impl Config {
         if !(1..=64).contains(&self.jobs.workers) {
             bail!("jobs.workers: must be between 1 and 64");
         }
+        self.mail.validate().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
@@ -287,6 +369,33 @@ mod tests {
             .apply_env(|k| (k == "GUICHET_WEB_THEME").then(|| "pink".to_owned()))
             .expect_err("refused");
         assert!(err.to_string().contains("GUICHET_WEB_THEME"), "{err}");
+    }
+
+    #[test]
+    fn the_smtp_settings_come_from_the_environment_and_the_password_is_never_shown() {
+        let env: HashMap<&str, &str> = [
+            ("GUICHET_MAIL_SMTP_HOST", "smtp.ac-dijon.fr"),
+            ("GUICHET_MAIL_SMTP_PORT", "587"),
+            ("GUICHET_MAIL_SMTP_SECURITY", "starttls"),
+            ("GUICHET_MAIL_SMTP_USERNAME", "guichet"),
+            ("GUICHET_MAIL_SMTP_PASSWORD", "s3cret"),
+        ]
+        .into();
+        let mut c = Config::default();
+        c.apply_env(|k| env.get(k).map(|v| (*v).to_owned()))
+            .expect("applies");
+        assert_eq!(c.mail.smtp.port, 587);
+        assert_eq!(c.mail.smtp.security, guichet_mail::Security::Starttls);
+        assert_eq!(c.mail.smtp.password.expose(), "s3cret");
+        assert!(c.validate().is_ok());
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let err = Config::default()
+            .apply_env(|k| (k == "GUICHET_MAIL_SMTP_SECURITY").then(|| "ssl3".to_owned()))
+            .expect_err("refused");
+        assert!(
+            err.to_string().contains("GUICHET_MAIL_SMTP_SECURITY"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod notify;
 mod pool;
 pub mod sla;
 

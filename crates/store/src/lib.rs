@@ -19,6 +19,7 @@ mod error;
 mod group;
 pub mod job;
 mod migrate;
+pub mod notification;
 pub mod org;
 pub mod outbox;
 pub mod person;

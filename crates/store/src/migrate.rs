@@ -52,6 +52,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../../migrations/postgres/0007_job_queue.sql"),
     },
     Migration {
+        version: 10,
+        name: "notification",
+        sqlite: include_str!("../../../migrations/sqlite/0010_notification.sql"),
+        postgres: include_str!("../../../migrations/postgres/0010_notification.sql"),
+    },
+    Migration {
         version: 12,
         name: "routing_sla",
         sqlite: include_str!("../../../migrations/sqlite/0012_routing_sla.sql"),

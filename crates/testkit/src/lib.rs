@@ -8,6 +8,7 @@
 //! says to skip them: CI never sets it.
 
 pub mod fixture;
+pub mod smtp;
 
 use guichet_store::{Store, StoreOptions};
 use rand::Rng;

@@ -5,6 +5,7 @@ mod absences;
 mod administration;
 mod bulk;
 mod jobs;
+mod notifications;
 mod queues;
 mod reference;
 mod requesters;
@@ -30,4 +31,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(jobs::routes())
         .merge(administration::routes())
         .merge(rules::routes())
+        .merge(notifications::routes())
 }

@@ -1,0 +1,201 @@
+//! `[mail]` and `[mail.smtp]`: where notices go out, who they come from, and where an
+//! administrator's templates live. Secrets are [`Secret`]s, whose `Debug` never shows them.
+
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// A value that must never reach a log: `Debug` prints `***`.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the one place that hands it to the server.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "***" })
+    }
+}
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain text: only for a relay on the same machine or a trusted network.
+    #[default]
+    None,
+    /// Plain connection upgraded by STARTTLS, refused if the server does not offer it.
+    Starttls,
+    /// TLS from the first byte (SMTPS, usually port 465).
+    Tls,
+}
+
+impl Security {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" => Some(Self::None),
+            "starttls" => Some(Self::Starttls),
+            "tls" => Some(Self::Tls),
+            _ => None,
+        }
+    }
+}
+
+/// `[mail.smtp]`: the server notices are handed to.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// Host name of the SMTP server; empty: no mail is sent (notices stay in the application).
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    /// Login, when the server asks for one.
+    pub username: String,
+    pub password: Secret,
+    /// A PEM file of certificate authorities to trust besides the system's (an internal CA).
+    pub ca_file: Option<PathBuf>,
+    /// Seconds to wait for the server at each step.
+    pub timeout_secs: u64,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 25,
+            security: Security::None,
+            username: String::new(),
+            password: Secret::default(),
+            ca_file: None,
+            timeout_secs: 30,
+        }
+    }
+}
+
+/// `[mail]`: the outgoing identity of the desk and the notices' settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// `From:` of every notice.
+    pub from: String,
+    /// `Reply-To:`: the desk's mailbox, where answers come back onto the ticket.
+    pub reply_to: String,
+    /// The right-hand side of `Message-ID`s; empty: the domain of `from`.
+    pub message_domain: String,
+    /// The address users reach Guichet at, for the links in notices.
+    pub public_url: String,
+    /// A folder whose templates (`notice.txt`, `received.html`…) replace the built-in ones.
+    pub templates_dir: Option<PathBuf>,
+    /// Hour (UTC, 0-23) at which daily digests go out.
+    pub digest_hour: u32,
+    pub smtp: SmtpConfig,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            from: "Guichet <guichet@localhost>".into(),
+            reply_to: "guichet@localhost".into(),
+            message_domain: String::new(),
+            public_url: "http://127.0.0.1:8080".into(),
+            templates_dir: None,
+            digest_hour: 16,
+            smtp: SmtpConfig::default(),
+        }
+    }
+}
+
+impl MailConfig {
+    /// True when an SMTP server is configured.
+    pub fn enabled(&self) -> bool {
+        !self.smtp.host.trim().is_empty()
+    }
+
+    /// The domain of `Message-ID`s.
+    pub fn domain(&self) -> String {
+        if !self.message_domain.trim().is_empty() {
+            return self.message_domain.trim().to_owned();
+        }
+        let addr = self
+            .from
+            .rsplit_once('<')
+            .map_or(self.from.as_str(), |(_, a)| a.trim_end_matches('>'));
+        addr.rsplit_once('@')
+            .map_or("localhost", |(_, d)| d)
+            .trim()
+            .to_owned()
+    }
+
+    /// Checks the settings, naming the bad key.
+    pub fn validate(&self) -> Result<(), String> {
+        use lettre::message::Mailbox;
+        self.from
+            .parse::<Mailbox>()
+            .map_err(|e| format!("mail.from: not an address ({e})"))?;
+        self.reply_to
+            .parse::<Mailbox>()
+            .map_err(|e| format!("mail.reply_to: not an address ({e})"))?;
+        if self.digest_hour > 23 {
+            return Err("mail.digest_hour: between 0 and 23".into());
+        }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err("mail.public_url: must start with http:// or https://".into());
+        }
+        if self.enabled() && self.smtp.port == 0 {
+            return Err("mail.smtp.port: must not be 0".into());
+        }
+        if self.smtp.username.is_empty() != self.smtp.password.is_empty() {
+            return Err("mail.smtp.password: set both username and password, or neither".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_never_shows_in_debug() {
+        let c = SmtpConfig {
+            username: "guichet".into(),
+            password: Secret::new("s3cret"),
+            ..SmtpConfig::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("***"), "{shown}");
+    }
+
+    #[test]
+    fn the_message_domain_defaults_to_the_senders() {
+        let c = MailConfig {
+            from: "Assistance <assistance@ac-dijon.fr>".into(),
+            ..MailConfig::default()
+        };
+        assert_eq!(c.domain(), "ac-dijon.fr");
+        assert!(c.validate().is_ok());
+        let bad = MailConfig {
+            from: "nobody".into(),
+            ..MailConfig::default()
+        };
+        assert!(
+            bad.validate()
+                .expect_err("refused")
+                .starts_with("mail.from")
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! Guichet's mail adapter, outbound half: notices rendered from templates in the recipient's
+//! language ([`render`]), put into messages that thread onto their ticket ([`message`]), and
+//! handed to an SMTP server ([`smtp`], lettre on rustls with ring). Inbound mail (issue 4)
+//! will live here too.
+//!
+//! This crate knows SMTP and templates, never the database nor who should be told: that is
+//! `guichet-app`'s decision, and `guichet-jobs` brings the two together.
+
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod message;
+pub mod render;
+pub mod smtp;
+
+pub use config::{MailConfig, Secret, Security, SmtpConfig};
+pub use message::{Digest, DigestItem, Notice, digest_message, notice_message};
+pub use render::{Rendered, Renderer};
+pub use smtp::{Mailer, SendError, SmtpMailer};
