@@ -14,6 +14,7 @@ pub mod audit;
 pub mod bulk;
 mod conn;
 pub mod desk;
+pub mod directory;
 mod error;
 mod group;
 pub mod job;
