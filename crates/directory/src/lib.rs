@@ -10,6 +10,7 @@ pub mod aaf;
 pub mod config;
 pub mod csv_import;
 pub mod ldap;
+pub mod report;
 
 pub use config::{LdapConfig, Mapping, Secret};
 pub use csv_import::LineError;

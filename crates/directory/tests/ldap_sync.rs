@@ -1,17 +1,21 @@
 //! The LDAP sync against a real OpenLDAP loaded with an AAF-like directory of 301 people and 41
 //! establishments, on both engines: the first sync, a dry run, a change, a departure, a
-//! delegation window, a bad UAI, and the paging that a server's size limit makes necessary.
+//! delegation window, a bad UAI, the paging that a server's size limit makes necessary, and a
+//! departed person's tickets, which agents still see.
 
 mod common;
 
 use common::{Slapd, app_at, at, tree, uai};
 use guichet_app::Caller;
 use guichet_app::directory::ChangeAction;
+use guichet_app::ticket::SubmitTicket;
 use guichet_core::Uai;
 use guichet_core::org::EstablishmentType;
 use guichet_core::person::RoleKind;
+use guichet_core::ticket::{Channel, Impact, TicketType, Urgency};
 use guichet_directory::ldap;
 use guichet_store::Store;
+use guichet_testkit::fixture::Fixture;
 use guichet_testkit::{TestDb, both_engines};
 use std::collections::HashSet;
 
@@ -20,6 +24,7 @@ both_engines!(
     a_dry_run_writes_nothing_but_its_record,
     a_change_and_a_departure_are_synced,
     a_delegation_counts_inside_its_window_only,
+    a_departed_persons_open_tickets_stay_visible_to_agents,
 );
 
 async fn roles(store: &Store, email: &str) -> Vec<(RoleKind, String)> {
@@ -279,4 +284,65 @@ async fn a_delegation_counts_inside_its_window_only(db: TestDb) {
         vec![(RoleKind::Teacher, uai(1))],
         "the delegation ended on 30 November"
     );
+}
+
+async fn a_departed_persons_open_tickets_stay_visible_to_agents(db: TestDb) {
+    let slapd = Slapd::start().await;
+    let fx = Fixture::build(&db.store).await;
+    let app = app_at(&db.store, at(2026, 12, 3));
+    let system = Caller::system("test");
+    ldap::sync(&app, &system, &slapd.config(), false)
+        .await
+        .expect("first sync");
+
+    let mut conn = db.store.read().await.expect("read");
+    let teacher = conn
+        .person_by_email("p0001@ac-dijon.fr")
+        .await
+        .expect("synced");
+    let school = conn
+        .org_node_by_uai(&Uai::parse(&uai(2)).expect("uai"))
+        .await
+        .expect("school 2");
+    drop(conn);
+    let as_teacher = app.caller(teacher.id, "test").await.expect("caller");
+    let ticket = app
+        .submit(
+            &as_teacher,
+            SubmitTicket {
+                on_behalf_of: None,
+                establishment: Some(school.id),
+                application: None,
+                ticket_type: TicketType::Incident,
+                channel: Channel::Web,
+                subject: "Le TBI ne s'allume plus".into(),
+                body: "Depuis lundi, le tableau de la classe reste noir.".into(),
+                urgency: Urgency::Medium,
+                impact: Impact::Medium,
+                attachments: Vec::new(),
+            },
+        )
+        .await
+        .expect("submitted");
+
+    let mut admin = slapd.admin().await;
+    admin
+        .delete(&format!("uid=p0001,ou=personnels,{}", common::BASE))
+        .await
+        .and_then(|r| r.success())
+        .expect("p0001 leaves");
+    let report = ldap::sync(&app, &system, &slapd.config(), false)
+        .await
+        .expect("syncs");
+    assert_eq!(report.counts.persons_deactivated, 1);
+
+    let agent = app.caller(fx.agent_n1.id, "test").await.expect("agent");
+    let seen = app
+        .ticket(&agent, ticket.id)
+        .await
+        .expect("the agent still sees it");
+    assert!(seen.ticket.status.is_open(), "{:?}", seen.ticket.status);
+    assert_eq!(seen.ticket.requester, teacher.id);
+    let mut conn = db.store.read().await.expect("read");
+    assert!(!conn.person(teacher.id).await.expect("kept").active);
 }

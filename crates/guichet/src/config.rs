@@ -27,6 +27,8 @@ pub struct Config {
     pub web: guichet_web::pages::WebConfig,
     /// The background workers (`[jobs]`).
     pub jobs: JobsConfig,
+    /// The académie's LDAP directory (`[directory]`).
+    pub directory: guichet_directory::LdapConfig,
 }
 
 /// `[jobs]`: the workers `guichet serve` runs beside the web server.
@@ -55,6 +57,7 @@ impl Default for Config {
             max_attachment_bytes: 10 * 1024 * 1024,
             web: guichet_web::pages::WebConfig::default(),
             jobs: JobsConfig::default(),
+            directory: guichet_directory::LdapConfig::default(),
         }
     }
 }
@@ -104,6 +107,45 @@ expected_delay_en = ""
 # Jobs (notifications, outbox dispatch…) this process runs at the same time; `guichet serve
 # --web-only` runs none. Instances sharing a PostgreSQL database share the queue.
 workers = 2
+
+[directory]
+# The académie's LDAP (AAF), synced daily by the workers and by `guichet directory sync`.
+# Empty: no sync. ldap://host:389 (with starttls = true) or ldaps://host:636.
+url = ""
+starttls = false
+# ca_file = "/etc/ssl/certs/academie-ca.pem"   (default: the system's authorities)
+# The account to bind with; its password is best given as GUICHET_DIRECTORY_BIND_PASSWORD.
+bind_dn = ""
+bind_password = ""
+people_base = "ou=personnels,dc=education,dc=gouv,dc=fr"
+people_filter = "(objectClass=ENTPerson)"
+# Empty: establishments come from `guichet directory import-establishments` only.
+establishments_base = "ou=structures,dc=education,dc=gouv,dc=fr"
+establishments_filter = "(objectClass=ENTStructure)"
+page_size = 500
+batch_size = 500
+timeout_seconds = 30
+# When the daily sync runs (UTC, HH:MM).
+daily_at = "02:30"
+
+[directory.mapping]
+uid = "uid"
+display_name = "cn"
+surname = "sn"
+given_name = "givenName"
+mail = "mail"
+assignments = "FrEduRne"
+responsibilities = "FrEduRneResp"
+functions = "FrEduFonctAdm"
+delegations = "FrEduResDel"
+# Functions that make a person the head (school director) of the establishments they are
+# responsible for, and those that make them a teacher where they are assigned.
+director_functions = ["DIR"]
+teacher_functions = ["ENS"]
+establishment_uai = "ENTStructureUAI"
+establishment_name = "ENTStructureNomCourant"
+establishment_type = "ENTStructureTypeStruct"
+establishment_commune = "l"
 "#;
 
 impl Config {
@@ -175,6 +217,15 @@ impl Config {
         if let Some(v) = var("GUICHET_JOBS_WORKERS") {
             self.jobs.workers = parse("GUICHET_JOBS_WORKERS", v)?;
         }
+        if let Some(v) = var("GUICHET_DIRECTORY_URL") {
+            self.directory.url = v;
+        }
+        if let Some(v) = var("GUICHET_DIRECTORY_BIND_DN") {
+            self.directory.bind_dn = v;
+        }
+        if let Some(v) = var("GUICHET_DIRECTORY_BIND_PASSWORD") {
+            self.directory.bind_password = guichet_directory::Secret::new(v);
+        }
         Ok(())
     }
 
@@ -202,6 +253,7 @@ impl Config {
         if !(1..=64).contains(&self.jobs.workers) {
             bail!("jobs.workers: must be between 1 and 64");
         }
+        self.directory.validate().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 

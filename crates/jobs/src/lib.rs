@@ -9,8 +9,10 @@
 
 #![forbid(unsafe_code)]
 
+mod directory;
 mod pool;
 
+pub use directory::{DIRECTORY_SYNC_KIND, DirectorySyncJob};
 pub use pool::{Pool, PoolConfig, Waker};
 
 use guichet_store::job::Job;
