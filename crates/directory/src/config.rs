@@ -135,8 +135,9 @@ impl Default for Mapping {
 impl LdapConfig {
     /// Checks the settings, naming the bad key.
     pub fn validate(&self) -> Result<(), String> {
-        if !self.url.is_empty()
-            && !(self.url.starts_with("ldap://") || self.url.starts_with("ldaps://"))
+        if !(self.url.is_empty()
+            || self.url.starts_with("ldap://")
+            || self.url.starts_with("ldaps://"))
         {
             return Err("directory.url: must start with ldap:// or ldaps://".into());
         }

@@ -42,8 +42,11 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
-/// The lines of a file as maps from lower-cased column names, with their line numbers.
-fn rows(text: &str) -> Result<(Vec<String>, Vec<(u64, HashMap<String, String>)>), LineError> {
+/// A line: its number and its fields by lower-cased column name.
+type Row = (u64, HashMap<String, String>);
+
+/// The header (lower-cased column names) and the lines of a file.
+fn rows(text: &str) -> Result<(Vec<String>, Vec<Row>), LineError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter(text))
         .flexible(true)

@@ -253,11 +253,9 @@ impl App {
         mut run: DirectorySync,
         deactivate_missing: bool,
     ) -> Result<SyncReport, AppError> {
-        if deactivate_missing {
-            if let Err(e) = self.deactivate_departed(&mut run).await {
-                self.fail_directory_run(run, &e.to_string()).await?;
-                return Err(e);
-            }
+        if deactivate_missing && let Err(e) = self.deactivate_departed(&mut run).await {
+            self.fail_directory_run(run, &e.to_string()).await?;
+            return Err(e);
         }
         let now = self.now();
         let report = run.report;
