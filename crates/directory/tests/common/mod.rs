@@ -76,7 +76,98 @@ pub fn generated_ldif() -> String {
 pub struct Slapd {
     child: Child,
     pub url: String,
+    /// With TLS: `ldaps://` on a port of its own (`url` then offers StartTLS).
+    pub ldaps_url: Option<String>,
+    /// With TLS: the PEM of the authority that signed the server's certificate.
+    pub ca_file: Option<PathBuf>,
     _dir: tempfile::TempDir,
+}
+
+/// Runs openssl, panicking with its output when it fails.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A test authority and a certificate for 127.0.0.1 signed by it; returns the lines slapd's
+/// configuration needs.
+fn certificates(d: &Path) -> String {
+    openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Guichet test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(
+        d.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+         keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("extensions written");
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ],
+    );
+    format!(
+        "TLSCACertificateFile {0}/ca.pem\nTLSCertificateFile {0}/server.pem\n\
+         TLSCertificateKeyFile {0}/server.key\n",
+        d.display()
+    )
 }
 
 impl Drop for Slapd {
@@ -96,13 +187,28 @@ fn free_port() -> u16 {
 impl Slapd {
     /// Starts a slapd loaded with the fixtures and the generated académie.
     pub async fn start() -> Self {
+        Self::launch(false).await
+    }
+
+    /// [`Slapd::start`], also serving TLS: StartTLS on `url`, and `ldaps_url`.
+    pub async fn start_tls() -> Self {
+        Self::launch(true).await
+    }
+
+    async fn launch(tls: bool) -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let d = dir.path();
         std::fs::create_dir(d.join("data")).expect("data dir");
         std::fs::copy(fixtures().join("aaf.schema"), d.join("aaf.schema")).expect("schema");
-        let conf = std::fs::read_to_string(fixtures().join("slapd.conf"))
-            .expect("slapd.conf")
-            .replace("@DIR@", &d.display().to_string());
+        let mut conf = String::new();
+        if tls {
+            conf.push_str(&certificates(d));
+        }
+        conf.push_str(
+            &std::fs::read_to_string(fixtures().join("slapd.conf"))
+                .expect("slapd.conf")
+                .replace("@DIR@", &d.display().to_string()),
+        );
         std::fs::write(d.join("slapd.conf"), conf).expect("config written");
         let mut ldif = std::fs::read_to_string(fixtures().join("base.ldif")).expect("base.ldif");
         ldif.push('\n');
@@ -120,22 +226,29 @@ impl Slapd {
             "slapadd: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let port = free_port();
-        let url = format!("ldap://127.0.0.1:{port}");
+        let url = format!("ldap://127.0.0.1:{}", free_port());
+        let ldaps_url = tls.then(|| format!("ldaps://127.0.0.1:{}", free_port()));
+        let listen = match &ldaps_url {
+            Some(ldaps) => format!("{url}/ {ldaps}/"),
+            None => format!("{url}/"),
+        };
         let child = Command::new("slapd")
             .arg("-f")
             .arg(d.join("slapd.conf"))
             .arg("-h")
-            .arg(format!("{url}/"))
+            .arg(listen)
             // -d keeps slapd in the foreground, so that the test owns the process.
             .args(["-d", "0"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("slapd starts");
+        let ca_file = tls.then(|| d.join("ca.pem"));
         let slapd = Self {
             child,
             url,
+            ldaps_url,
+            ca_file,
             _dir: dir,
         };
         slapd.wait_ready().await;
