@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod directory;
 mod latency;
 mod load;
 mod procfs;
@@ -61,6 +62,8 @@ enum Command {
     FreePort,
     /// Measure a running `guichet serve`.
     Run(Box<run::RunArgs>),
+    /// Time the LDAP directory sync of many people (starts its own slapd).
+    DirectorySync(directory::DirectoryArgs),
 }
 
 #[tokio::main]
@@ -95,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Run(args) => run::run(*args).await,
+        Command::DirectorySync(args) => directory::run(args).await,
     }
 }
 

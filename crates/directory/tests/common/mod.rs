@@ -177,6 +177,12 @@ impl Drop for Slapd {
     }
 }
 
+/// An OpenLDAP program: from /usr/sbin, where Debian puts it, even when that is not on `PATH`.
+fn sbin(name: &str) -> PathBuf {
+    let path = Path::new("/usr/sbin").join(name);
+    if path.exists() { path } else { PathBuf::from(name) }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -214,7 +220,7 @@ impl Slapd {
         ldif.push('\n');
         ldif.push_str(&generated_ldif());
         std::fs::write(d.join("data.ldif"), ldif).expect("ldif written");
-        let out = Command::new("slapadd")
+        let out = Command::new(sbin("slapadd"))
             .arg("-f")
             .arg(d.join("slapd.conf"))
             .arg("-l")
@@ -232,7 +238,7 @@ impl Slapd {
             Some(ldaps) => format!("{url}/ {ldaps}/"),
             None => format!("{url}/"),
         };
-        let child = Command::new("slapd")
+        let child = Command::new(sbin("slapd"))
             .arg("-f")
             .arg(d.join("slapd.conf"))
             .arg("-h")
