@@ -180,7 +180,11 @@ impl Drop for Slapd {
 /// An OpenLDAP program: from /usr/sbin, where Debian puts it, even when that is not on `PATH`.
 fn sbin(name: &str) -> PathBuf {
     let path = Path::new("/usr/sbin").join(name);
-    if path.exists() { path } else { PathBuf::from(name) }
+    if path.exists() {
+        path
+    } else {
+        PathBuf::from(name)
+    }
 }
 
 fn free_port() -> u16 {
