@@ -29,7 +29,7 @@ fn sqlite_path(url: &str) -> Option<PathBuf> {
 
 /// Starts from nothing: deletes the SQLite file (and its WAL), or drops and creates the
 /// PostgreSQL database through the server's `postgres` maintenance database.
-async fn recreate(url: &str) -> anyhow::Result<()> {
+pub(crate) async fn recreate(url: &str) -> anyhow::Result<()> {
     if let Some(path) = sqlite_path(url) {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut p = path.clone().into_os_string();

@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod directory;
 mod latency;
 mod load;
 mod procfs;
@@ -64,6 +65,8 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// Issue 7: evaluating 200 routing rules; the SLA sweep on a loaded database (a copy).
     Sla(sla::SlaArgs),
+    /// Time the LDAP directory sync of many people (starts its own slapd).
+    DirectorySync(directory::DirectoryArgs),
 }
 
 #[tokio::main]
@@ -99,6 +102,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Run(args) => run::run(*args).await,
         Command::Sla(args) => sla::run(args).await,
+        Command::DirectorySync(args) => directory::run(args).await,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod admin;
 pub mod bulk;
 mod cache;
 mod caller;
+pub mod directory;
 mod error;
 pub mod handling;
 pub mod job;

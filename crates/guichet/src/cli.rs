@@ -68,6 +68,26 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// The académie's directory: LDAP sync and CSV imports.
+    Directory {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DirectoryCommand {
+    /// Sync establishments, people and roles from the LDAP ([directory]) and print the diff.
+    Sync {
+        /// Print what would change without writing it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import establishments from a CSV file (annuaire de l'éducation columns), all or nothing.
+    ImportEstablishments { file: PathBuf },
+    /// Import people and their roles from a CSV file (uid, mail, display_name, roles), all or
+    /// nothing.
+    ImportPersons { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,7 +157,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 &config.mail,
             )
             .map_err(anyhow::Error::msg)?;
-            serve(app, run, config.web.clone(), registry).await
+            serve(app, run, config.web.clone(), registry, config.directory.clone()).await
         }
         Command::Migrate => Ok(()),
         Command::Demo { tickets, seed } => load_demo(&app, tickets, seed).await,
@@ -203,6 +223,43 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Config { .. } => Ok(()),
+        Command::Directory { command } => directory(&app, &config.directory, command).await,
+    }
+}
+
+async fn directory(
+    app: &App,
+    ldap: &guichet_directory::LdapConfig,
+    command: DirectoryCommand,
+) -> anyhow::Result<()> {
+    use guichet_directory::{DirectoryError, report};
+    let caller = Caller::system("cli");
+    let outcome = match command {
+        DirectoryCommand::Sync { dry_run } => {
+            let r = guichet_directory::ldap::sync(app, &caller, ldap, dry_run).await?;
+            print!("{}", report::render("directory sync", &r));
+            return Ok(());
+        }
+        DirectoryCommand::ImportEstablishments { file } => {
+            guichet_directory::import_establishments_file(app, &caller, &file).await
+        }
+        DirectoryCommand::ImportPersons { file } => {
+            guichet_directory::import_persons_file(app, &caller, &file).await
+        }
+    };
+    match outcome {
+        Ok(o) => {
+            print!("{}", report::render("directory import", &o.report));
+            anyhow::ensure!(o.applied, "nothing imported: correct the rejected lines");
+            Ok(())
+        }
+        Err(DirectoryError::Lines(lines)) => {
+            for l in &lines {
+                println!("{l}");
+            }
+            anyhow::bail!("nothing imported: {} line(s) in error", lines.len())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -275,6 +332,7 @@ async fn serve(
     run: Run,
     web: guichet_web::pages::WebConfig,
     registry: guichet_jobs::Registry,
+    directory: guichet_directory::LdapConfig,
 ) -> anyhow::Result<()> {
     // One signal, two listeners: the web server and the workers stop together.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -290,6 +348,12 @@ async fn serve(
         guichet_jobs::sla::schedule(app.store(), app.now())
             .await
             .context("scheduling the SLA sweep")?;
+    }
+    let mut registry = registry;
+    if run.workers.is_some() && !directory.url.is_empty() {
+        let job = guichet_jobs::DirectorySyncJob::new(app.clone(), directory);
+        job.schedule_next().await?;
+        registry = registry.register(guichet_jobs::DIRECTORY_SYNC_KIND, job);
     }
     let workers = run.workers.map(|n| {
         let pool = guichet_jobs::Pool::new(

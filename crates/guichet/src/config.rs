@@ -29,6 +29,8 @@ pub struct Config {
     pub jobs: JobsConfig,
     /// Notices by email (`[mail]`, `[mail.smtp]`).
     pub mail: guichet_mail::MailConfig,
+    /// The académie's LDAP directory (`[directory]`).
+    pub directory: guichet_directory::LdapConfig,
 }
 
 /// `[jobs]`: the workers `guichet serve` runs beside the web server.
@@ -58,6 +60,7 @@ impl Default for Config {
             web: guichet_web::pages::WebConfig::default(),
             jobs: JobsConfig::default(),
             mail: guichet_mail::MailConfig::default(),
+            directory: guichet_directory::LdapConfig::default(),
         }
     }
 }
@@ -136,6 +139,44 @@ password = ""
 # ca_file = "/etc/guichet/smtp-ca.pem"
 # Seconds to wait for the server at each step.
 timeout_secs = 30
+[directory]
+# The académie's LDAP (AAF), synced daily by the workers and by `guichet directory sync`.
+# Empty: no sync. ldap://host:389 (with starttls = true) or ldaps://host:636.
+url = ""
+starttls = false
+# ca_file = "/etc/ssl/certs/academie-ca.pem"   (default: the system's authorities)
+# The account to bind with; its password is best given as GUICHET_DIRECTORY_BIND_PASSWORD.
+bind_dn = ""
+bind_password = ""
+people_base = "ou=personnels,dc=education,dc=gouv,dc=fr"
+people_filter = "(objectClass=ENTPerson)"
+# Empty: establishments come from `guichet directory import-establishments` only.
+establishments_base = "ou=structures,dc=education,dc=gouv,dc=fr"
+establishments_filter = "(objectClass=ENTStructure)"
+page_size = 500
+batch_size = 500
+timeout_seconds = 30
+# When the daily sync runs (UTC, HH:MM).
+daily_at = "02:30"
+
+[directory.mapping]
+uid = "uid"
+display_name = "cn"
+surname = "sn"
+given_name = "givenName"
+mail = "mail"
+assignments = "FrEduRne"
+responsibilities = "FrEduRneResp"
+functions = "FrEduFonctAdm"
+delegations = "FrEduResDel"
+# Functions that make a person the head (school director) of the establishments they are
+# responsible for, and those that make them a teacher where they are assigned.
+director_functions = ["DIR"]
+teacher_functions = ["ENS"]
+establishment_uai = "ENTStructureUAI"
+establishment_name = "ENTStructureNomCourant"
+establishment_type = "ENTStructureTypeStruct"
+establishment_commune = "l"
 "#;
 
 impl Config {
@@ -255,6 +296,14 @@ impl Config {
             m.smtp.security = guichet_mail::Security::parse(&v).ok_or_else(|| {
                 anyhow::anyhow!("GUICHET_MAIL_SMTP_SECURITY: none, starttls or tls, not {v:?}")
             })?;
+        if let Some(v) = var("GUICHET_DIRECTORY_URL") {
+            self.directory.url = v;
+        }
+        if let Some(v) = var("GUICHET_DIRECTORY_BIND_DN") {
+            self.directory.bind_dn = v;
+        }
+        if let Some(v) = var("GUICHET_DIRECTORY_BIND_PASSWORD") {
+            self.directory.bind_password = guichet_directory::Secret::new(v);
         }
         Ok(())
     }
@@ -284,6 +333,7 @@ impl Config {
             bail!("jobs.workers: must be between 1 and 64");
         }
         self.mail.validate().map_err(anyhow::Error::msg)?;
+        self.directory.validate().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 

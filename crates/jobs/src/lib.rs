@@ -10,9 +10,11 @@
 #![forbid(unsafe_code)]
 
 pub mod notify;
+mod directory;
 mod pool;
 pub mod sla;
 
+pub use directory::{DIRECTORY_SYNC_KIND, DirectorySyncJob};
 pub use pool::{Pool, PoolConfig, Waker};
 
 use guichet_store::job::Job;

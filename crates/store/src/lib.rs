@@ -15,6 +15,7 @@ pub mod bulk;
 pub mod calendar;
 mod conn;
 pub mod desk;
+pub mod directory;
 mod error;
 mod group;
 pub mod job;

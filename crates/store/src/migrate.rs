@@ -63,6 +63,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0012_routing_sla.sql"),
         postgres: include_str!("../../../migrations/postgres/0012_routing_sla.sql"),
     },
+    Migration {
+        version: 15,
+        name: "directory",
+        sqlite: include_str!("../../../migrations/sqlite/0015_directory.sql"),
+        postgres: include_str!("../../../migrations/postgres/0015_directory.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
