@@ -51,6 +51,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0007_job_queue.sql"),
         postgres: include_str!("../../../migrations/postgres/0007_job_queue.sql"),
     },
+    Migration {
+        version: 14,
+        name: "list_by_update",
+        sqlite: include_str!("../../../migrations/sqlite/0014_list_by_update.sql"),
+        postgres: include_str!("../../../migrations/postgres/0014_list_by_update.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

@@ -31,7 +31,9 @@ async fn migrating_again_applies_nothing(db: TestDb) {
     assert_eq!(db.store.migrate().await.expect("migrate"), 0);
     let versions = db
         .store
-        .query_strings("SELECT CAST(version AS TEXT) FROM schema_migration ORDER BY version")
+        .query_strings(
+            "SELECT CAST(version AS TEXT) FROM schema_migration ORDER BY schema_migration.version",
+        )
         .await
         .expect("applied migrations");
     let expected: Vec<Vec<String>> = file_versions()
