@@ -17,7 +17,7 @@ use guichet_core::permission::Visibility;
 use sqlx::PgConnection;
 
 /// At most this many of the filter's tickets are tested one by one in a window.
-const PROBE: i64 = 1024;
+const PROBE: i64 = 2048;
 
 /// The first window of step 3, and the largest (beyond it, the ids of a `BIGINT` would do).
 const WINDOWS: (i64, i64) = (16_384, 1 << 40);
@@ -53,13 +53,14 @@ impl Rest {
     }
 }
 
-/// The next window's size: four times larger when the side searched was small, the same else.
+/// The next window's size, aiming at half the bound of the side searched (`seen` of at most
+/// `bound` in a window of `size` ids): at most four times larger, at least four times smaller.
 fn grow(size: i64, seen: usize, bound: i64) -> i64 {
-    if (seen as i64) * 4 <= bound {
-        size.saturating_mul(4).min(WINDOWS.1)
-    } else {
-        size
-    }
+    let seen = (seen as i64).max(1);
+    let aim = i128::from(size) * i128::from(bound / 2) / i128::from(seen);
+    let aim = i64::try_from(aim).unwrap_or(i64::MAX);
+    aim.clamp((size / 4).max(1), size.saturating_mul(4))
+        .min(WINDOWS.1)
 }
 
 /// A page sorted by id (steps 1 to 3 of `pg_search`).
@@ -153,14 +154,16 @@ pub(super) async fn by_id(
     Ok(found)
 }
 
-/// Those of `ids` whose words match.
+/// Those of `ids` whose words match, each looked up by key and tested. `COALESCE` keeps the
+/// planner from reading the word's whole GIN entry to intersect it (15 ms for a word in 38,000
+/// tickets, whatever the number of ids).
 async fn probe(c: &mut PgConnection, tsquery: &str, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(sqlx::query_scalar(
-        "SELECT s.ticket_id FROM ticket_search s \
-         WHERE s.ticket_id = ANY(CAST($1 AS BIGINT[])) AND s.vec @@ to_tsquery('simple', $2)",
+        "SELECT s.ticket_id FROM ticket_search s WHERE s.ticket_id = ANY(CAST($1 AS BIGINT[])) \
+         AND COALESCE(s.vec @@ to_tsquery('simple', $2), FALSE)",
     )
     .bind(id_array(ids))
     .bind(tsquery)
@@ -194,9 +197,12 @@ mod tests {
     }
 
     #[test]
-    fn a_small_side_grows_the_window() {
+    fn windows_aim_at_half_the_bound() {
         assert_eq!(grow(100, 10, 1000), 400);
-        assert_eq!(grow(100, 600, 1000), 100);
+        assert_eq!(grow(1000, 250, 1000), 2000);
+        assert_eq!(grow(1000, 500, 1000), 1000);
+        assert_eq!(grow(1000, 1000, 1000), 500);
         assert_eq!(grow(1 << 40, 0, 1000), 1 << 40);
+        assert_eq!(grow(1, 0, 1000), 4);
     }
 }
