@@ -13,8 +13,11 @@
 # DB_URL=<url of a database loaded before, e.g. kept with KEEP=1> skips the load and measures it
 # again (one engine only; the database is left in place);
 # RT_RESULTS (/work/shared/bench/rt5/results): RT 5's summaries, quoted next to ours;
-# PHASES (lists,create): what `guichet-bench run` measures, e.g. PHASES=lists to re-measure
-# lists and searches on a kept database without adding tickets to it.
+# PHASES (pages,lists,create): what is measured, in this order whatever the order given: `pages`
+# (`guichet-bench pages`: PAGE_USERS (50) people signed in through the sign-in form open the desk
+# and portal pages, once per think time of PAGE_THINK_MS ("1000,0"), PAGE_SECS (60) measured
+# seconds each), then what `guichet-bench run` measures (lists, create); e.g. PHASES=lists to
+# re-measure lists and searches on a kept database without adding tickets to it.
 # Everything runs on 127.0.0.1. Every wait is bounded.
 set -euo pipefail
 
@@ -30,7 +33,12 @@ QUIET_WAIT=${QUIET_WAIT:-240}
 KEEP=${KEEP:-0}
 DB_URL=${DB_URL:-}
 RT_RESULTS=${RT_RESULTS:-/work/shared/bench/rt5/results}
-PHASES=${PHASES:-lists,create}
+PHASES=${PHASES:-pages,lists,create}
+PAGE_USERS=${PAGE_USERS:-50}
+PAGE_THINK_MS=${PAGE_THINK_MS:-1000,0}
+PAGE_SECS=${PAGE_SECS:-60}
+# The phases `guichet-bench run` measures: all but `pages`.
+RUN_PHASES=$(echo "$PHASES" | tr ',' '\n' | grep -v '^pages$' | paste -sd, - || true)
 
 case "$ENGINES" in
 sqlite | postgres) ENGINE_LIST=$ENGINES ;;
@@ -170,6 +178,12 @@ bench_one() {
     admin=$(cd "$WORK" && GUICHET_DATABASE_URL=$url GUICHET_LOG=warn "$BIN/guichet" token create --user admin.demo@ac-dijon.fr --name bench </dev/null)
     agent=$(cd "$WORK" && GUICHET_DATABASE_URL=$url GUICHET_LOG=warn "$BIN/guichet" token create --user agent.n1.demo@ac-dijon.fr --name bench </dev/null)
 
+    local users=$WORK/page-users-$engine.tsv
+    if [[ ",$PHASES," == *",pages,"* ]]; then
+        echo "== choosing the page benchmark's people ($engine)" >&2
+        "$BIN/guichet-bench" page-users --database-url "$url" --out "$users"
+    fi
+
     local port
     port=$("$BIN/guichet-bench" free-port)
     echo "== starting guichet serve on 127.0.0.1:$port ($engine)" >&2
@@ -181,12 +195,22 @@ bench_one() {
 
     wait_quiet
     echo "== measuring ($engine)" >&2
-    local status=0
-    BENCH_TOKEN=$admin BENCH_AGENT_TOKEN=$agent "$BIN/guichet-bench" run \
-        --url "http://127.0.0.1:$port" --pid "$SERVER_PID" \
-        --phases "$PHASES" --concurrency "$CONCURRENCY" --create-count "$CREATE_COUNT" --list-reps "$LIST_REPS" \
-        --establishment "$uai" --create-uais "$uais" \
-        ${RT_BEST:+--rt-rest-rate "$RT_BEST"} | tee -a "$summary" || status=$?
+    local status=0 think
+    if [[ ",$PHASES," == *",pages,"* ]]; then
+        for think in ${PAGE_THINK_MS//,/ }; do
+            wait_quiet
+            "$BIN/guichet-bench" pages --url "http://127.0.0.1:$port" --pid "$SERVER_PID" \
+                --users "$users" --concurrency "$PAGE_USERS" --think-ms "$think" --secs "$PAGE_SECS" \
+                --label "[$engine, think ${think} ms]" | tee -a "$summary" || status=$?
+        done
+    fi
+    if [ -n "$RUN_PHASES" ]; then
+        BENCH_TOKEN=$admin BENCH_AGENT_TOKEN=$agent "$BIN/guichet-bench" run \
+            --url "http://127.0.0.1:$port" --pid "$SERVER_PID" \
+            --phases "$RUN_PHASES" --concurrency "$CONCURRENCY" --create-count "$CREATE_COUNT" --list-reps "$LIST_REPS" \
+            --establishment "$uai" --create-uais "$uais" \
+            ${RT_BEST:+--rt-rest-rate "$RT_BEST"} | tee -a "$summary" || status=$?
+    fi
     stop_server
     if grep -qiE 'panicked|ERROR' "$log"; then
         echo "server log ($log) has errors:" | tee -a "$summary"

@@ -1,13 +1,15 @@
 //! `guichet-bench`: the reproducible benchmark of issue 2. It loads a million demo tickets into a
 //! fresh SQLite or PostgreSQL database (`load`), says what to ask for (`info`), and measures a
 //! running `guichet serve` over HTTP on loopback (`run`): ticket creation with concurrent clients,
-//! list and search latencies, and the server's memory. `bench/run.sh` drives the whole thing.
+//! list and search latencies, and the server's memory; `page-users` and `pages` measure the
+//! pages people use with concurrent signed-in users. `bench/run.sh` drives the whole thing.
 
 #![forbid(unsafe_code)]
 
 mod directory;
 mod latency;
 mod load;
+mod pages;
 mod procfs;
 mod run;
 mod sla;
@@ -67,6 +69,19 @@ enum Command {
     Sla(sla::SlaArgs),
     /// Time the LDAP directory sync of many people (starts its own slapd).
     DirectorySync(directory::DirectoryArgs),
+    /// Choose the people of the page benchmark, set their password, write what they will open.
+    PageUsers {
+        #[arg(long, env = "GUICHET_DATABASE_URL")]
+        database_url: String,
+        #[arg(long, default_value_t = 40)]
+        agents: usize,
+        #[arg(long, default_value_t = 10)]
+        directors: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Measure the pages people use with concurrent signed-in users.
+    Pages(Box<pages::PagesArgs>),
 }
 
 #[tokio::main]
@@ -103,6 +118,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Run(args) => run::run(*args).await,
         Command::Sla(args) => sla::run(args).await,
         Command::DirectorySync(args) => directory::run(args).await,
+        Command::PageUsers {
+            database_url,
+            agents,
+            directors,
+            out,
+        } => pages::users::prepare(&database_url, agents, directors, &out).await,
+        Command::Pages(args) => pages::run(*args).await,
     }
 }
 

@@ -128,7 +128,7 @@ impl RunArgs {
 }
 
 /// Only loopback: the benchmark never sends traffic elsewhere.
-fn base_url(url: &str) -> anyhow::Result<Url> {
+pub(crate) fn base_url(url: &str) -> anyhow::Result<Url> {
     let u = Url::parse(url).with_context(|| format!("parsing {url}"))?;
     match u.host_str() {
         Some("127.0.0.1" | "localhost" | "[::1]" | "::1") if u.scheme() == "http" => Ok(u),

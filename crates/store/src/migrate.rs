@@ -64,6 +64,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../../migrations/postgres/0012_routing_sla.sql"),
     },
     Migration {
+        version: 14,
+        name: "list_by_update",
+        sqlite: include_str!("../../../migrations/sqlite/0014_list_by_update.sql"),
+        postgres: include_str!("../../../migrations/postgres/0014_list_by_update.sql"),
+    },
+    Migration {
         version: 15,
         name: "directory",
         sqlite: include_str!("../../../migrations/sqlite/0015_directory.sql"),

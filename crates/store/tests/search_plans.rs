@@ -1,8 +1,9 @@
 //! Search finds the same tickets, in the same order and pages, as the list without words keeps
 //! for those that match, whichever step of PostgreSQL's plan finds them: a word in every ticket,
 //! a common word (more matches than PostgreSQL sorts itself) seldom used lately, a rare old one,
-//! two words together, an absent one; with every sort, with filters, and for readers who see only
-//! part of the tickets.
+//! two words together, an absent one; with every sort, with filters (a group's open queue, a
+//! group's tickets, the finished ones, sorted by id, priority or last update), and for readers
+//! who see only part of the tickets.
 
 mod common;
 
@@ -13,7 +14,9 @@ use guichet_core::lifecycle::Status;
 use guichet_core::search::query_terms;
 use guichet_core::ticket::{Channel, EntryKind, Impact, Priority, TicketType, Urgency};
 use guichet_store::bulk::{BulkEntry, BulkTicket};
-use guichet_store::ticket::list::{SEARCH_FEW_MATCHES, SEARCH_FIRST_WINDOW, Sort, TicketFilter};
+use guichet_store::ticket::list::{
+    SEARCH_FEW_MATCHES, SEARCH_FIRST_WINDOW, SEARCH_NARROW, Sort, TicketFilter,
+};
 use guichet_testkit::fixture::Fixture;
 use guichet_testkit::{TestDb, both_engines};
 use serde_json::json;
@@ -27,8 +30,13 @@ fn old() -> usize {
     usize::try_from(SEARCH_FEW_MATCHES).expect("a positive bound") + 300
 }
 
+/// Enough that a group's tickets (one in two) are more than the planner is left to walk, and its
+/// open queue (one in four) fewer.
 fn loaded() -> usize {
-    old() + usize::try_from(SEARCH_FIRST_WINDOW).expect("a positive window") + 200
+    old()
+        + usize::try_from(SEARCH_FIRST_WINDOW).expect("a positive window")
+        + 2 * usize::try_from(SEARCH_NARROW).expect("a positive bound")
+        + 200
 }
 
 async fn search_pages_like_the_list_it_narrows(db: TestDb) {
@@ -160,6 +168,16 @@ async fn search_pages_like_the_list_it_narrows(db: TestDb) {
             statuses: vec![Status::Closed],
             ..Default::default()
         },
+        // A group's tickets, open or not, and the finished tickets: more than a bounded count
+        // calls narrow, so searched otherwise than the open queue above.
+        TicketFilter {
+            groups: vec![fx.dsi_n1.id],
+            ..Default::default()
+        },
+        TicketFilter {
+            open: Some(false),
+            ..Default::default()
+        },
     ];
     let searches = [
         ("numéros", &everyone),
@@ -168,6 +186,11 @@ async fn search_pages_like_the_list_it_narrows(db: TestDb) {
         ("imprimante sauvegardes", &saved),
         ("xylophone", &none),
     ];
+    // The open queue is narrow enough for the planner's walk, the group's tickets are not.
+    let open_queue = list_all(store, &filters[2], &admin, Sort::NewestFirst, 1000).await;
+    let group = list_all(store, &filters[4], &admin, Sort::NewestFirst, 1000).await;
+    assert!(open_queue.len() as i64 <= SEARCH_NARROW);
+    assert!(group.len() as i64 > SEARCH_NARROW);
     for (who, visibility) in [
         ("admin", &admin),
         ("ien", &ien),
@@ -180,7 +203,14 @@ async fn search_pages_like_the_list_it_narrows(db: TestDb) {
             let sorts: Vec<Sort> = if who == "admin" && f == 0 {
                 Sort::ALL.iter().map(|(s, _)| *s).collect()
             } else if who == "admin" || f == 0 || f == 2 {
-                vec![Sort::NewestFirst, Sort::OldestFirst, Sort::HighestPriority]
+                vec![
+                    Sort::NewestFirst,
+                    Sort::OldestFirst,
+                    Sort::HighestPriority,
+                    Sort::RecentlyUpdated,
+                ]
+            } else if who == "agent" && f >= 4 {
+                vec![Sort::NewestFirst, Sort::RecentlyUpdated]
             } else {
                 continue;
             };

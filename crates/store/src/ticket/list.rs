@@ -16,11 +16,15 @@ use guichet_core::ticket::{Priority, TicketType};
 use guichet_core::{ApplicationId, GroupId, OrgNodeId, PersonId};
 
 mod pg_search;
+mod pg_windows;
 
 /// The bounds of PostgreSQL's search plan (see `pg_search`): it sorts the matches itself when at
-/// most `SEARCH_FEW_MATCHES` tickets match, and walks the first `SEARCH_FIRST_WINDOW` ids of a
-/// list sorted by id the planner's way. Tests load more tickets than both to reach every step.
-pub use pg_search::{FEW as SEARCH_FEW_MATCHES, FIRST_WINDOW as SEARCH_FIRST_WINDOW};
+/// most `SEARCH_FEW_MATCHES` tickets match, walks the first `SEARCH_FIRST_WINDOW` ids of a list
+/// sorted by id the planner's way, and leaves a filter keeping at most `SEARCH_NARROW` tickets to
+/// the planner. Tests load more tickets than each to reach every step.
+pub use pg_search::{
+    FEW as SEARCH_FEW_MATCHES, FIRST_WINDOW as SEARCH_FIRST_WINDOW, NARROW as SEARCH_NARROW,
+};
 
 /// What to list. Empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -251,6 +255,41 @@ fn page_sql(
     sql
 }
 
+/// The ids of the filter's tickets (its words and the reader's visibility left out, so that the
+/// filter's own index answers, often without reading the table): with `window`, only
+/// `lo <= id < hi`, in id order (newest first or not); at most `rows`.
+fn filter_ids_sql(
+    filter: &TicketFilter,
+    window: Option<(i64, i64)>,
+    newest_first: bool,
+    rows: i64,
+) -> Sql {
+    let mut sql = Sql::new("SELECT t.id FROM ticket t WHERE 1 = 1");
+    push_filter(&mut sql, filter);
+    if let Some((lo, hi)) = window {
+        sql.push(" AND t.id >= ")
+            .arg(Arg::I64(lo))
+            .push(" AND t.id < ")
+            .arg(Arg::I64(hi));
+    }
+    sql.push(if newest_first {
+        " ORDER BY t.id DESC"
+    } else {
+        " ORDER BY t.id ASC"
+    });
+    sql.push(" LIMIT ").arg(Arg::I64(rows));
+    sql
+}
+
+/// How many tickets the filter keeps (its words and the reader's visibility left out), counted
+/// up to `bound` only.
+fn filter_count_sql(filter: &TicketFilter, bound: i64) -> Sql {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM ticket t WHERE 1 = 1");
+    push_filter(&mut sql, filter);
+    sql.push(" LIMIT ").arg(Arg::I64(bound)).push(") AS kept");
+    sql
+}
+
 /// Every condition of the filter but its words.
 fn push_filter(sql: &mut Sql, filter: &TicketFilter) {
     push_in(sql, "t.status", &filter.statuses, |s| {
@@ -363,6 +402,17 @@ impl Conn {
             None
         };
         Ok(Page { items, next })
+    }
+
+    /// Runs a query of ids (`filter_ids_sql`), planned afresh like a search's.
+    async fn fetch_ids(&mut self, sql: Sql) -> Result<Vec<i64>, StoreError> {
+        Ok(on!(self, |c| {
+            let q = bind_all!(
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.text)),
+                sql.args
+            );
+            q.persistent(false).fetch_all(c).await?
+        }))
     }
 
     /// Runs a page's query. A search's is planned afresh each time (`persistent: false`): a
