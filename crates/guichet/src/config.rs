@@ -249,6 +249,7 @@ impl Config {
             self.jobs.workers = parse("GUICHET_JOBS_WORKERS", v)?;
         }
         self.apply_mail_env(&var)?;
+        self.apply_directory_env(&var);
         Ok(())
     }
 
@@ -296,6 +297,12 @@ impl Config {
             m.smtp.security = guichet_mail::Security::parse(&v).ok_or_else(|| {
                 anyhow::anyhow!("GUICHET_MAIL_SMTP_SECURITY: none, starttls or tls, not {v:?}")
             })?;
+        }
+        Ok(())
+    }
+
+    /// `GUICHET_DIRECTORY_*`.
+    fn apply_directory_env(&mut self, var: &impl Fn(&str) -> Option<String>) {
         if let Some(v) = var("GUICHET_DIRECTORY_URL") {
             self.directory.url = v;
         }
@@ -305,7 +312,6 @@ impl Config {
         if let Some(v) = var("GUICHET_DIRECTORY_BIND_PASSWORD") {
             self.directory.bind_password = guichet_directory::Secret::new(v);
         }
-        Ok(())
     }
 
     fn validate(&self) -> anyhow::Result<()> {
