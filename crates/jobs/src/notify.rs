@@ -205,7 +205,10 @@ impl<M: Mailer + std::fmt::Debug> Notifier<M> {
                 Err(JobError::Permanent(answer))
             }
             // Still queued: the next run tries again.
-            Err(SendError::Transient(answer)) => Err(JobError::Retryable(answer)),
+            Err(SendError::Transient(answer)) => {
+                app.record_deferral(ids, &answer).await.map_err(app_error)?;
+                Err(JobError::Retryable(answer))
+            }
         }
     }
 }

@@ -498,4 +498,33 @@ async fn a_refused_address_is_recorded_with_the_servers_answer(db: TestDb) {
     assert_eq!(dead[0].kind, SEND_KIND);
     // The others were told.
     assert_eq!(e.smtp.messages().len(), 2);
+
+    // A passing refusal (451) keeps the notice queued, with the answer, for the next try.
+    let later = e
+        .person(
+            "tempfail.directrice@ac-dijon.fr",
+            "Lise Attente",
+            Locale::Fr,
+        )
+        .await;
+    let mut tx = e.app.store().write().await.expect("tx");
+    tx.add_role(
+        later.id,
+        guichet_core::person::RoleKind::Director,
+        e.fx.school_a.id,
+    )
+    .await
+    .expect("role");
+    tx.commit().await.expect("commit");
+    e.submit(&later, "Tableau numérique muet").await;
+    e.run_jobs().await;
+    let me = e.caller(&later).await;
+    let list = e.app.my_notifications(&me, None, 10).await.expect("list");
+    assert_eq!(list[0].state, DeliveryState::Queued);
+    let answer = list[0].smtp_answer.clone().unwrap_or_default();
+    assert!(
+        answer.contains("451") || answer.contains("try again"),
+        "{answer}"
+    );
+    assert_eq!(e.smtp.messages().len(), 4, "the agents were told of both");
 }

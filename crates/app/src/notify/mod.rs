@@ -269,6 +269,19 @@ impl App {
         Ok(())
     }
 
+    /// Records a passing refusal (4xx, no answer): the notifications stay queued for the next
+    /// try, with the server's last answer for administrators to read.
+    pub async fn record_deferral(&self, ids: &[i64], answer: &str) -> Result<(), AppError> {
+        let now = self.now();
+        let mut tx = self.store().write().await?;
+        for id in ids {
+            tx.set_notification_state(*id, DeliveryState::Queued, Some(answer), now)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The person and the notices waiting for their digest (none: nothing to send).
     pub async fn digest_of(
         &self,
