@@ -99,18 +99,18 @@ pub async fn sign_in(
     Ok(format!("guichet_session={session}"))
 }
 
-/// The "next page" link of a queue page, unescaped.
+/// The "next page" link of a queue page, unescaped: the first link to a queue with a cursor
+/// (the language switch's link carries the page's own address, cursor included).
 fn next_link(html: &str) -> Option<String> {
-    let at = html.find("after=")?;
-    let start = html[..at].rfind("href=\"")? + "href=\"".len();
-    let end = at + html[at..].find('"')?;
-    let href = html.get(start..end)?;
-    Some(
-        href.replace("&#x2f;", "/")
+    html.split("href=\"").skip(1).find_map(|rest| {
+        let href = rest.get(..rest.find('"')?)?;
+        let href = href
+            .replace("&#x2f;", "/")
             .replace("&#x27;", "'")
             .replace("&quot;", "\"")
-            .replace("&amp;", "&"),
-    )
+            .replace("&amp;", "&");
+        (href.starts_with("/desk/queues/") && href.contains("after=")).then_some(href)
+    })
 }
 
 /// A small deterministic generator (xorshift), for think times and choices.
@@ -239,7 +239,8 @@ mod tests {
 
     #[test]
     fn the_next_link_is_unescaped() {
-        let html = r#"<p><a class="fr-link" href="&#x2f;desk&#x2f;queues&#x2f;group-3?sort=-created&amp;after=abc_1">Next</a></p>"#;
+        let html = r#"<a href="&#x2f;language?lang=en&amp;next=&#x2f;desk&#x2f;queues&#x2f;group-3?after=x">EN</a>
+            <p><a class="fr-link" href="&#x2f;desk&#x2f;queues&#x2f;group-3?sort=-created&amp;after=abc_1">Next</a></p>"#;
         assert_eq!(
             next_link(html).as_deref(),
             Some("/desk/queues/group-3?sort=-created&after=abc_1")

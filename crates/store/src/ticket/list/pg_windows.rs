@@ -11,7 +11,8 @@
 //! whose tickets are sparse (an open queue among old tickets) is crossed in a few windows.
 
 use super::pg_search::{FEW, FIRST_WINDOW, Matches, Window, id_array, matches, pg};
-use super::{Cursor, Sort, Ticket, TicketFilter, Words, filter_ids_sql, page_sql};
+use super::{Cursor, Sort, Ticket, TicketFilter, Words, filter_ids_sql, page_sql, push_filter};
+use crate::sql::Sql;
 use crate::{Conn, StoreError};
 use guichet_core::permission::Visibility;
 use sqlx::PgConnection;
@@ -115,18 +116,27 @@ pub(super) async fn by_id(
     }
 
     // 3. Many: window after window, each from its cheaper side.
+    let unfiltered = {
+        let mut conditions = Sql::new("");
+        push_filter(&mut conditions, filter);
+        conditions.text.is_empty()
+    };
     let mut size = WINDOWS.0;
     while !rest.is_empty() && (found.len() as i64) < rows {
         let window = rest.next(size);
-        let kept = conn
-            .fetch_ids(filter_ids_sql(
+        // Without a filter every ticket is kept: straight to the word's side.
+        let kept = if unfiltered {
+            Vec::new()
+        } else {
+            conn.fetch_ids(filter_ids_sql(
                 filter,
                 Some(window),
                 rest.newest_first,
                 PROBE + 1,
             ))
-            .await?;
-        let candidates = if kept.len() as i64 <= PROBE {
+            .await?
+        };
+        let candidates = if !unfiltered && kept.len() as i64 <= PROBE {
             size = grow(size, kept.len(), PROBE);
             probe(pg(conn)?, tsquery, &kept).await?
         } else {
