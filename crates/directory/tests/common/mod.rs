@@ -24,8 +24,9 @@ pub const READER_PASSWORD: &str = "reader-secret";
 pub const SCHOOLS: u32 = 40;
 pub const PEOPLE: u32 = 300;
 
+/// The fixtures, also from the `guichet` crate's tests, which include this harness.
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../directory/tests/fixtures")
 }
 
 pub fn uai(n: u32) -> String {
