@@ -5,7 +5,6 @@
 
 #[allow(dead_code, reason = "this binary uses a part of the shared helpers")]
 mod common;
-#[allow(dead_code, reason = "this binary uses a part of the shared helpers")]
 mod pages_common;
 
 use axum::http::StatusCode;
