@@ -157,7 +157,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 &config.mail,
             )
             .map_err(anyhow::Error::msg)?;
-            serve(app, run, config.web.clone(), registry, config.directory.clone()).await
+            serve(
+                app,
+                run,
+                config.web.clone(),
+                registry,
+                config.directory.clone(),
+            )
+            .await
         }
         Command::Migrate => Ok(()),
         Command::Demo { tickets, seed } => load_demo(&app, tickets, seed).await,

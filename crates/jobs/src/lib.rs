@@ -9,8 +9,8 @@
 
 #![forbid(unsafe_code)]
 
-pub mod notify;
 mod directory;
+pub mod notify;
 mod pool;
 pub mod sla;
 
