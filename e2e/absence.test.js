@@ -5,9 +5,8 @@
 // queue; screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { start, artifacts, ADMIN, AGENT_N1, AGENT_N2 } from './server.js';
-import { seriousViolations } from './axe.js';
+import { start, signInAs, artifacts, ADMIN, AGENT_N1, AGENT_N2 } from './server.js';
+import { checkPage } from './axe.js';
 
 let env;
 let page;
@@ -21,20 +20,10 @@ after(async () => {
   await env?.stop();
 });
 
-async function check(name) {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-  const violations = await seriousViolations(page);
-  assert.deepEqual(violations, [], `${name}: axe found serious or critical violations`);
-}
+const check = (name) => checkPage(page, name);
 
-async function signIn(who) {
-  await env.context.clearCookies();
-  await page.goto(`${env.base}/sign-in`);
-  await page.getByLabel('Adresse électronique').fill(who.email);
-  await page.getByLabel('Mot de passe').fill(who.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(`${env.base}/`);
-}
+/** Signs `who` in on a fresh session (one browser, people taking turns). */
+const signIn = (who) => signInAs(env, page, who);
 
 /** The administrator's API, with a token made by `guichet token create`. */
 async function api(token, method, path, body) {

@@ -6,9 +6,8 @@
 // every administration page kind; screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { start, artifacts, AGENT_N1 } from './server.js';
-import { seriousViolations } from './axe.js';
+import { checkPage } from './axe.js';
 
 /** The demo administrator (crates/demo/src/people.rs). */
 const ADMIN = { email: 'admin.demo@ac-dijon.fr', password: 'demo-guichet' };
@@ -25,11 +24,7 @@ after(async () => {
   await env?.stop();
 });
 
-async function check(name) {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-  const violations = await seriousViolations(page);
-  assert.deepEqual(violations, [], `${name}: axe found serious or critical violations`);
-}
+const check = (name) => checkPage(page, name);
 
 /** Types into the field labelled `label`, from the keyboard. */
 async function type(label, text) {

@@ -3,6 +3,9 @@
 // page's Content-Security-Policy (no inline script) stays as it is.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { artifacts } from './server.js';
 
 const require = createRequire(import.meta.url);
 const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -18,4 +21,12 @@ export async function seriousViolations(page) {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Saves a full-page screenshot of `page` as `artifacts/<name>.png`, then fails the test on any
+ * serious or critical violation. */
+export async function checkPage(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], `${name}: axe found serious or critical violations`);
 }

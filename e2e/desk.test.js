@@ -6,9 +6,8 @@
 // screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { start, artifacts, AGENT_N1 } from './server.js';
-import { seriousViolations } from './axe.js';
+import { checkPage } from './axe.js';
 
 let env;
 let page;
@@ -22,11 +21,7 @@ after(async () => {
   await env?.stop();
 });
 
-async function check(name) {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-  const violations = await seriousViolations(page);
-  assert.deepEqual(violations, [], `${name}: axe found serious or critical violations`);
-}
+const check = (name) => checkPage(page, name);
 
 test('the N1 agent signs in and reaches the workspace from the header', async () => {
   await page.goto(`${env.base}/sign-in`);

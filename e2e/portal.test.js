@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, artifacts, DIRECTOR } from './server.js';
-import { seriousViolations } from './axe.js';
+import { checkPage } from './axe.js';
 
 let env;
 let page;
@@ -20,11 +20,7 @@ after(async () => {
   await env?.stop();
 });
 
-async function check(name) {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-  const violations = await seriousViolations(page);
-  assert.deepEqual(violations, [], `${name}: axe found serious or critical violations`);
-}
+const check = (name) => checkPage(page, name);
 
 test('the sign-in page is accessible and in French by default', async () => {
   await page.goto(`${env.base}/`);

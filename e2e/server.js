@@ -99,3 +99,14 @@ export async function start(extraEnv = {}) {
     },
   };
 }
+
+/** Signs `who` in through the French sign-in form on a fresh session (one browser, people taking
+ * turns) and waits for the home page. */
+export async function signInAs(env, page, who) {
+  await env.context.clearCookies();
+  await page.goto(`${env.base}/sign-in`);
+  await page.getByLabel('Adresse électronique').fill(who.email);
+  await page.getByLabel('Mot de passe').fill(who.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(`${env.base}/`);
+}

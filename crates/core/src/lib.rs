@@ -52,6 +52,7 @@ pub mod person;
 pub mod queue;
 pub mod routing;
 pub mod search;
+pub mod secret;
 pub mod sla;
 pub mod ticket;
 pub mod uai;
@@ -61,4 +62,5 @@ pub use ids::{
     ApplicationId, CalendarId, DeskId, EntryId, GroupId, OrgNodeId, PersonId, RuleId, SlaPolicyId,
     TicketId,
 };
+pub use secret::Secret;
 pub use uai::Uai;

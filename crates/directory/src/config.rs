@@ -4,31 +4,7 @@
 use serde::Deserialize;
 use std::path::PathBuf;
 
-/// A secret (the bind password): never shown by `Debug`, never logged.
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value, for the one place that needs it (the bind).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
-    }
-}
+pub use guichet_core::Secret;
 
 /// The LDAP sync's settings.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
