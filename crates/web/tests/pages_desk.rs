@@ -101,6 +101,13 @@ async fn an_agent_filters_a_queue_pages_through_it_and_keeps_it_as_a_view(db: Te
         .replace("&amp;", "&")
         .replace("&#x2f;", "/");
     assert!(next.contains("application=ONDE"), "{next}");
+    // The language switch comes back to this very page, filters included (a page's own `next`
+    // once shadowed the layout's, and the switch lost everything after the first `&`).
+    assert!(
+        onde.has("next=&#x2f;desk&#x2f;queues&#x2f;")
+            && onde.has("%3Fapplication%3DONDE%26level%3DN1%26status%3Dnew"),
+        "the language links keep the filters"
+    );
     let second = agent.get(&next).await;
     assert_eq!(
         second.status,

@@ -65,7 +65,7 @@ pub async fn list(
             "last_error": j.last_error,
             "run_at": when(lang, j.run_at),
         })).collect::<Vec<_>>(),
-        "next": next,
+        "next_page": next,
         "done": notice.of(&["replayed"]),
     });
     state.web.page(&state, &s.visitor, "admin/jobs.html", &page)

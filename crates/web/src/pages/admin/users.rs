@@ -56,7 +56,7 @@ pub async fn list(
         "people": people.iter().map(|p| json!({
             "id": p.id.0, "name": p.display_name, "email": p.email, "active": p.active,
         })).collect::<Vec<_>>(),
-        "next": next,
+        "next_page": next,
     });
     state
         .web

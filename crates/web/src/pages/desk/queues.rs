@@ -197,7 +197,7 @@ pub(super) async fn show(
         "title": title,
         "unassigned_only": matches!(queue_key, QueueKey::GroupNew(_)),
         "rows": rows,
-        "next": next,
+        "next_page": next,
         "sort": sort.as_str(),
         "params": params.typed(),
         "filtered": !query.is_empty(),

@@ -100,7 +100,7 @@ pub async fn show(
         "id": id,
         "name": view.name,
         "rows": rows(s.visitor.lang, &page.items, state.app.now()),
-        "next": next,
+        "next_page": next,
         "sort": sort.as_str(),
         "done": params.done.filter(|d| d == "saved"),
     });
