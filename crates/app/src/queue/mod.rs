@@ -143,15 +143,14 @@ impl App {
         may_global(&caller.subject, GlobalAction::WorkQueues)?;
         let mut conn = self.store().read().await?;
         let mut out: Vec<(PersonId, String)> = Vec::new();
+        // One query per group (an agent works in one to three), names included.
         for g in &caller.subject.groups {
-            for p in conn.group_members(g.id).await? {
-                if p == me(caller) || out.iter().any(|(id, _)| *id == p) {
+            for person in conn.members_of(g.id).await? {
+                let p = person.id;
+                if p == me(caller) || !person.active || out.iter().any(|(id, _)| *id == p) {
                     continue;
                 }
-                let person = conn.person(p).await?;
-                if person.active {
-                    out.push((p, person.display_name));
-                }
+                out.push((p, person.display_name));
             }
         }
         out.sort_by(|a, b| a.1.cmp(&b.1));
@@ -166,13 +165,14 @@ impl App {
     ) -> Result<Vec<(PersonId, String)>, AppError> {
         may_global(&caller.subject, GlobalAction::WorkQueues)?;
         let mut conn = self.store().read().await?;
-        let mut out = Vec::new();
-        for p in conn.group_members(group).await? {
-            let person = conn.person(p).await?;
-            if person.active {
-                out.push((p, person.display_name));
-            }
-        }
+        // One query, names included.
+        let mut out: Vec<(PersonId, String)> = conn
+            .members_of(group)
+            .await?
+            .into_iter()
+            .filter(|p| p.active)
+            .map(|p| (p.id, p.display_name))
+            .collect();
         out.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(out)
     }
