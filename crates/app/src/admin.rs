@@ -50,7 +50,8 @@ pub struct OrgNodeInput {
     pub commune: Option<String>,
 }
 
-async fn audit(
+/// Writes the audit record of an administrative change, in the change's transaction.
+pub(crate) async fn audit(
     tx: &mut Tx,
     caller: &Caller,
     action: &str,

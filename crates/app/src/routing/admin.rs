@@ -10,7 +10,6 @@ use guichet_core::routing::{self, Mode, RuleError, RuleSet};
 use guichet_core::ticket::TicketRef;
 use guichet_core::{DeskId, FieldError, RuleId, TicketId};
 use guichet_store::Tx;
-use guichet_store::audit::AuditRecord;
 use guichet_store::rule::StoredRule;
 use serde_json::{Value, json};
 
@@ -88,6 +87,7 @@ fn parse_rule(definition: &Value) -> Result<(String, bool, Value), AppError> {
     Ok((rule.name.clone(), rule.enabled, canonical))
 }
 
+/// [`crate::admin::audit`] with the object as `rule_object` and `desk_object` give it.
 async fn audit(
     tx: &mut Tx,
     caller: &Caller,
@@ -96,17 +96,7 @@ async fn audit(
     details: Value,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    tx.audit(&AuditRecord {
-        at,
-        actor: caller.person_id(),
-        action: action.into(),
-        object_type,
-        object_id: id,
-        origin: caller.origin.clone(),
-        details,
-    })
-    .await?;
-    Ok(())
+    crate::admin::audit(tx, caller, action, object_type, id, details, at).await
 }
 
 /// Audit records of one rule, and of a desk's whole rule set.

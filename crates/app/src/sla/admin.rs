@@ -1,6 +1,7 @@
 //! Administering SLA calendars, policies and each desk's automation settings. Only
 //! administrators; every change is audited and clears the cache of desk plans.
 
+use crate::admin::audit;
 use crate::error::NotFoundAs;
 use crate::{App, AppError, Caller};
 use guichet_core::calendar::ics::{self, SchoolZone};
@@ -12,8 +13,6 @@ use guichet_core::routing::Mode;
 use guichet_core::sla::{PolicyScope, SlaPolicy};
 use guichet_core::ticket::Priority;
 use guichet_core::{ApplicationId, CalendarId, DeskId, FieldError, SlaPolicyId};
-use guichet_store::Tx;
-use guichet_store::audit::AuditRecord;
 use guichet_store::calendar::StoredCalendar;
 use guichet_store::sla::{BreachActions, DeskAutomation, NewPolicy, StoredPolicy};
 use serde_json::{Value, json};
@@ -44,28 +43,6 @@ pub struct PolicyInput {
     pub warn_percent: u8,
     pub breach_raise_priority: bool,
     pub breach_next_level: bool,
-}
-
-async fn audit(
-    tx: &mut Tx,
-    caller: &Caller,
-    action: &str,
-    object_type: &'static str,
-    id: String,
-    details: Value,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    tx.audit(&AuditRecord {
-        at,
-        actor: caller.person_id(),
-        action: action.into(),
-        object_type,
-        object_id: id,
-        origin: caller.origin.clone(),
-        details,
-    })
-    .await?;
-    Ok(())
 }
 
 fn parse_calendar(definition: &Value) -> Result<Calendar, AppError> {
