@@ -1,7 +1,7 @@
 //! Guichet's mail adapter, outbound half: notices rendered from templates in the recipient's
 //! language ([`render`]), put into messages that thread onto their ticket ([`message`]), and
-//! handed to an SMTP server ([`smtp`], lettre on rustls with ring). Inbound mail (issue 4)
-//! will live here too.
+//! handed to an SMTP server ([`smtp`], lettre on rustls with ring). Inbound mail is read
+//! into the facts the intake policy decides on ([`inbound`]).
 //!
 //! This crate knows SMTP and templates, never the database nor who should be told: that is
 //! `guichet-app`'s decision, and `guichet-jobs` brings the two together.
@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod inbound;
 pub mod message;
 pub mod render;
 pub mod smtp;
