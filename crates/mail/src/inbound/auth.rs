@@ -31,14 +31,7 @@ pub fn authentication(results: &[String], authserv_id: &str, from_domain: &str) 
     if !id.eq_ignore_ascii_case(authserv_id) {
         return AuthVerdict::Unknown;
     }
-    let from_domain = from_domain.to_ascii_lowercase();
-    let aligned = |d: &str| {
-        let d = d.trim().trim_matches('"').to_ascii_lowercase();
-        let d = d.rsplit('@').next().unwrap_or_default().to_owned();
-        d == from_domain
-            || from_domain.ends_with(&format!(".{d}"))
-            || d.ends_with(&format!(".{from_domain}"))
-    };
+    let aligned = |d: &str| aligned(d, from_domain);
     let mut pass = false;
     for method in parts {
         let mut tokens = method.split_whitespace();
@@ -71,6 +64,26 @@ pub fn authentication(results: &[String], authserv_id: &str, from_domain: &str) 
     } else {
         AuthVerdict::Fail
     }
+}
+
+/// Relaxed alignment (DMARC): `domain` (or the domain of an address) is the `From` domain, a
+/// parent of it, or one of its subdomains.
+pub(crate) fn aligned(domain: &str, from_domain: &str) -> bool {
+    let from_domain = from_domain
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let d = domain.trim().trim_matches('"').to_ascii_lowercase();
+    let d = d
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('.');
+    !d.is_empty()
+        && !from_domain.is_empty()
+        && (d == from_domain
+            || from_domain.ends_with(&format!(".{d}"))
+            || d.ends_with(&format!(".{from_domain}")))
 }
 
 #[cfg(test)]

@@ -7,13 +7,20 @@
 
 mod auth;
 mod automatic;
+mod decode;
+mod dkim;
+mod html;
 mod keyword;
 mod parse;
+mod quote;
 
 pub use auth::{AuthVerdict, authentication};
 pub use automatic::{AutoReason, Bounce};
+pub use dkim::{DkimResolver, verify_dkim};
+pub use html::html_to_text;
 pub use keyword::{KeywordSet, fold};
 pub use parse::parse;
+pub use quote::strip_quotes;
 
 use chrono::{DateTime, Utc};
 

@@ -1,6 +1,9 @@
 //! Raw bytes to [`Inbound`], with mail-parser behind a panic guard.
 
 use super::automatic::{bounce, classify};
+use super::decode::{part_text, repair_headers, rfc2231_param, unflow, unmojibake};
+use super::html::html_to_text;
+use super::quote::strip_quotes;
 use super::{Address, Inbound, InboundAttachment};
 use chrono::{DateTime, Utc};
 use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders, PartType};
@@ -33,7 +36,8 @@ pub fn parse(raw: &[u8]) -> Inbound {
     // mail-parser promises not to panic and has broken that promise before (see crates.md).
     std::panic::catch_unwind(|| {
         let mut inbound = empty.clone();
-        if let Some(message) = MessageParser::default().parse(raw) {
+        let repaired = repair_headers(raw);
+        if let Some(message) = MessageParser::default().parse(repaired.as_ref()) {
             read(&message, &mut inbound);
         }
         inbound
@@ -57,7 +61,7 @@ fn read(message: &Message<'_>, out: &mut Inbound) {
             .trim()
             .to_ascii_lowercase()
     });
-    out.subject = message.subject().unwrap_or_default().trim().to_owned();
+    out.subject = unmojibake(message.subject().unwrap_or_default().trim()).into_owned();
     out.date = message
         .date()
         .and_then(|d| DateTime::<Utc>::from_timestamp(d.to_timestamp(), 0));
@@ -74,18 +78,82 @@ fn read(message: &Message<'_>, out: &mut Inbound) {
         .header_raw("X-Guichet-Loop")
         .map(|v| v.trim().to_owned());
 
-    out.html_only = message.text_body_count() == 0 && message.html_body_count() > 0
-        || message
-            .text_body
-            .first()
-            .and_then(|&i| message.parts.get(i as usize))
-            .is_some_and(|p| matches!(p.body, PartType::Html(_)));
-    out.text = message
-        .body_text(0)
-        .map(|t| t.replace("\r\n", "\n").trim().to_owned())
-        .unwrap_or_default();
-    out.reply_text = strip_quotes(&out.text);
+    let (text, html_only) = body_text(message);
+    out.text = text;
+    out.html_only = html_only;
+    // A forward's "quoted" part is what the sender passes on: the request itself.
+    out.reply_text = if is_forward(&out.subject) {
+        out.text.clone()
+    } else {
+        strip_quotes(&out.text)
+    };
+    out.attachments = attachments(message);
+    out.bounce = bounce(message);
+    out.automatic = classify(message, out.bounce.is_some());
+}
 
+/// The body as text: every text part of the body in order (Apple Mail splits the text around
+/// an inline image), the plain variant of an alternative preferred, HTML converted otherwise.
+/// Whether the message had nothing but HTML.
+fn body_text(message: &Message<'_>) -> (String, bool) {
+    let raw = message.raw_message();
+    let mut texts: Vec<String> = Vec::new();
+    let mut plain = false;
+    for part in message
+        .text_body
+        .iter()
+        .filter_map(|&i| message.parts.get(i as usize))
+    {
+        match &part.body {
+            PartType::Text(t) => {
+                plain = true;
+                let text = part_text(raw, part, t).replace("\r\n", "\n");
+                let ct = part.content_type();
+                let flowed = ct
+                    .and_then(|ct| ct.attribute("format"))
+                    .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
+                let delsp = ct
+                    .and_then(|ct| ct.attribute("delsp"))
+                    .is_some_and(|d| d.eq_ignore_ascii_case("yes"));
+                texts.push(if flowed { unflow(&text, delsp) } else { text });
+            }
+            PartType::Html(h) => texts.push(html_to_text(&part_text(raw, part, h))),
+            _ => {}
+        }
+    }
+    if texts.is_empty() {
+        for part in message
+            .html_body
+            .iter()
+            .filter_map(|&i| message.parts.get(i as usize))
+        {
+            if let PartType::Html(h) = &part.body {
+                texts.push(html_to_text(&part_text(raw, part, h)));
+            }
+        }
+    }
+    let html_only = !plain && !texts.is_empty();
+    let text = texts
+        .iter()
+        .map(|t| t.trim_end())
+        .filter(|t| !t.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    (text.trim().to_owned(), html_only)
+}
+
+/// `TR:`, `Fwd:`, `Fw:` and the like (Outlook FR writes `TR :`).
+fn is_forward(subject: &str) -> bool {
+    let lower = subject.trim_start().to_lowercase();
+    ["tr:", "tr :", "fwd:", "fw:", "fwd :", "fw :", "wg:", "rv:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// Every attachment and inline image. A forwarded message (`message/rfc822`) is kept whole as
+/// an `.eml` named after its subject when it has no name of its own.
+fn attachments(message: &Message<'_>) -> Vec<InboundAttachment> {
+    let mut out = Vec::new();
     for (n, part) in message.attachments().enumerate() {
         let content_type = part
             .content_type()
@@ -95,27 +163,71 @@ fn read(message: &Message<'_>, out: &mut Inbound) {
             })
             .unwrap_or_else(|| "application/octet-stream".to_owned())
             .to_ascii_lowercase();
-        let inline = part
+        let disposition = part
             .content_disposition()
-            .is_some_and(|d| d.ctype().eq_ignore_ascii_case("inline"));
-        let data = match &part.body {
-            PartType::Message(m) => m.raw_message().to_vec(),
-            _ => part.contents().to_vec(),
+            .map(|d| d.ctype().to_ascii_lowercase());
+        // Outlook sends the images of a multipart/related without any disposition.
+        let inline = disposition.as_deref() == Some("inline")
+            || disposition.is_none()
+                && part.content_id().is_some()
+                && content_type.starts_with("image/");
+        let (data, forwarded) = match &part.body {
+            PartType::Message(m) => (m.raw_message().to_vec(), Some(m)),
+            _ => (part.contents().to_vec(), None),
         };
-        let filename = part
+        let mut named = part
             .attachment_name()
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("part-{}{}", n + 1, extension(&content_type)));
-        out.attachments.push(InboundAttachment {
+            .map(|n| unmojibake(n.trim()).into_owned())
+            .filter(|n| !n.is_empty());
+        if named.as_deref().is_some_and(|n| n.contains('\u{FFFD}'))
+            && let Some(again) = message
+                .raw_message()
+                .get(part.offset_header as usize..part.offset_body as usize)
+                .and_then(|h| rfc2231_param(h, "filename"))
+        {
+            named = Some(again);
+        }
+        let filename = match (named, forwarded) {
+            (Some(name), Some(_)) if !name.to_ascii_lowercase().ends_with(".eml") => {
+                format!("{name}.eml")
+            }
+            (Some(name), _) => name,
+            (None, Some(m)) => match m.subject().map(file_stem).filter(|s| !s.is_empty()) {
+                Some(stem) => format!("{stem}.eml"),
+                None => format!("message-{}.eml", n + 1),
+            },
+            (None, None) => format!("part-{}{}", n + 1, extension(&content_type)),
+        };
+        out.push(InboundAttachment {
             filename,
             content_type,
             inline,
-            content_id: part.content_id().map(str::to_owned),
+            content_id: part.content_id().map(|id| {
+                id.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned()
+            }),
             data,
         });
     }
-    out.bounce = bounce(message);
-    out.automatic = classify(message, out.bounce.is_some());
+    out
+}
+
+/// A subject made safe as a file name: no path separators or control characters, at most
+/// 80 characters.
+fn file_stem(subject: &str) -> String {
+    subject
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .take(80)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 fn raw_value(message: &Message<'_>, header: &mail_parser::Header<'_>) -> Option<String> {
@@ -157,7 +269,7 @@ fn addresses(value: Option<&mail_parser::Address<'_>>) -> Vec<Address> {
             Some(Address {
                 name: a
                     .name()
-                    .map(|n| n.trim().to_owned())
+                    .map(|n| unmojibake(n.trim()).into_owned())
                     .filter(|n| !n.is_empty()),
                 email,
             })
@@ -185,55 +297,9 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
     out
 }
 
-/// `text` without the quoted history of a reply: from the first attribution line
-/// ("Le … a écrit :", "On … wrote:", Outlook's "-----Original Message-----" or "De :" block)
-/// or the first run of `>` lines that goes on to the end.
-pub(crate) fn strip_quotes(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut cut = lines.len();
-    for (i, line) in lines.iter().enumerate() {
-        let l = line.trim();
-        let lower = l.to_lowercase();
-        let attribution = (lower.starts_with("le ") && lower.ends_with("a écrit :"))
-            || (lower.starts_with("le ") && lower.ends_with("a écrit:"))
-            || (lower.starts_with("on ") && lower.ends_with("wrote:"))
-            || lower.starts_with("-----original message-----")
-            || lower.starts_with("-----message d'origine-----")
-            || (lower.starts_with("de :") || lower.starts_with("from:"))
-                && lines.get(i + 1).is_some_and(|n| {
-                    let n = n.trim().to_lowercase();
-                    n.starts_with("envoyé :") || n.starts_with("sent:") || n.starts_with("date")
-                });
-        let quoted_to_end = l.starts_with('>')
-            && lines[i..]
-                .iter()
-                .all(|r| r.trim().is_empty() || r.trim_start().starts_with('>'));
-        if attribution || quoted_to_end {
-            cut = i;
-            break;
-        }
-    }
-    let kept = lines[..cut].join("\n");
-    let kept = kept.trim();
-    if kept.is_empty() {
-        text.trim().to_owned()
-    } else {
-        kept.to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_reply_loses_its_quoted_history() {
-        let text = "Merci, c'est réglé.\n\nLe 3 déc. 2026 à 10:00, Guichet <guichet@ac-dijon.fr> a écrit :\n> Bonjour\n> Votre demande";
-        assert_eq!(strip_quotes(text), "Merci, c'est réglé.");
-        let outlook = "Toujours bloqué.\n\nDe : Guichet\nEnvoyé : jeudi 3 décembre 2026\nObjet : [Guichet #2026-000001]";
-        assert_eq!(strip_quotes(outlook), "Toujours bloqué.");
-        assert_eq!(strip_quotes("> only a quote"), "> only a quote");
-    }
 
     #[test]
     fn garbage_still_gives_a_message() {
