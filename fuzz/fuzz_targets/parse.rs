@@ -3,9 +3,7 @@
 //! panic is found here rather than hidden.
 #![no_main]
 
-use guichet_mail::inbound::{
-    KeywordSet, authentication, fold, html_to_text, parse, strip_quotes,
-};
+use guichet_mail::inbound::{KeywordSet, authentication, fold, html_to_text, parse, strip_quotes};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -260,6 +260,55 @@ fn percent_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// Encoded words mail-parser left as they were because they are broken (no closing `?=`, as a
+/// truncating mailer writes them): decoded up to the next space or the end.
+pub(crate) fn lenient_words(text: &str) -> Cow<'_, str> {
+    if !text.contains("=?") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("=?") {
+        out.push_str(&rest[..at]);
+        let word = &rest[at..];
+        let end = word.find(char::is_whitespace).unwrap_or(word.len());
+        match decode_word(&word[..end]) {
+            Some(decoded) => out.push_str(&decoded),
+            None => out.push_str(&word[..end]),
+        }
+        rest = &word[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// `=?charset?Q|B?text` with or without its closing `?=`.
+fn decode_word(word: &str) -> Option<String> {
+    let inner = word.strip_prefix("=?")?;
+    let inner = inner.strip_suffix("?=").unwrap_or(inner);
+    let mut parts = inner.splitn(3, '?');
+    let (charset, encoding, data) = (parts.next()?, parts.next()?, parts.next()?);
+    let charset = charset.split('*').next().unwrap_or(charset);
+    let bytes = match encoding {
+        "Q" | "q" => {
+            let underscored = data.replace('_', " ");
+            mail_parser::decoders::quoted_printable::quoted_printable_decode(
+                underscored.as_bytes(),
+            )?
+        }
+        "B" | "b" => mail_parser::decoders::base64::base64_decode(data.as_bytes())?,
+        _ => return None,
+    };
+    Some(
+        match encoding_rs::Encoding::for_label(charset.trim().as_bytes()) {
+            Some(enc) if enc != encoding_rs::UTF_8 => {
+                enc.decode_without_bom_handling(&bytes).0.into_owned()
+            }
+            _ => mixed(&bytes).into_owned(),
+        },
+    )
+}
+
 /// Undoes UTF-8 read as Latin-1 ("ProblÃ¨me" → "Problème"), which a sender produces by
 /// labelling UTF-8 bytes `ISO-8859-1` in an encoded word.
 pub(crate) fn unmojibake(text: &str) -> Cow<'_, str> {
@@ -313,6 +362,16 @@ mod tests {
             rfc2231_param(b"Content-Disposition: inline\n", "filename"),
             None
         );
+    }
+
+    #[test]
+    fn broken_encoded_words_are_decoded_anyway() {
+        assert_eq!(
+            lenient_words("LSU =?utf-8?Q?probl=C3=A8me_d=27impression"),
+            "LSU problème d'impression"
+        );
+        assert_eq!(lenient_words("=?iso-8859-1?B?6WzodmU=?= ok"), "élève ok");
+        assert_eq!(lenient_words("a =? b"), "a =? b");
     }
 
     #[test]

@@ -94,13 +94,12 @@ pub async fn verify_dkim(raw: &[u8], resolver: &DkimResolver) -> AuthVerdict {
     let mut unknown = false;
     for result in &results {
         match result.result() {
-            DkimResult::Pass => {
+            DkimResult::Pass
                 if result
                     .signature()
-                    .is_some_and(|s| aligned(&s.d, &from_domain))
-                {
-                    return AuthVerdict::Pass;
-                }
+                    .is_some_and(|s| aligned(&s.d, &from_domain)) =>
+            {
+                return AuthVerdict::Pass;
             }
             DkimResult::TempError(_) => unknown = true,
             _ => {}

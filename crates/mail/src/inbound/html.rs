@@ -37,10 +37,10 @@ pub fn html_to_text(html: &str) -> String {
                 continue;
             }
             match name.as_str() {
-                "script" | "style" | "head" | "title" | "template" | "xml" if !closing => {
-                    if !tag.ends_with('/') {
-                        hidden = Some(name);
-                    }
+                "script" | "style" | "head" | "title" | "template" | "xml"
+                    if !closing && !tag.ends_with('/') =>
+                {
+                    hidden = Some(name);
                 }
                 "br" => out.line_break(),
                 "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "ul" | "ol"

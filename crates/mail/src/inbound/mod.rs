@@ -77,10 +77,12 @@ pub struct Inbound {
     /// `In-Reply-To` then `References`, without angle brackets, in header order, deduplicated.
     pub in_reply_to: Vec<String>,
     pub references: Vec<String>,
-    /// The body as plain text: the text part when there is one, else the HTML converted to text
-    /// (scripts, styles and markup dropped).
+    /// The body as plain text: the text parts when there are some (`format=flowed` joined back
+    /// into paragraphs), else the HTML converted to text ([`html_to_text`]). Bytes that are not
+    /// valid in the declared (or missing) charset are read as Windows-1252, never as U+FFFD.
     pub text: String,
-    /// [`Inbound::text`] without the quoted previous messages of a reply.
+    /// [`Inbound::text`] without the quoted previous messages of a reply ([`strip_quotes`]);
+    /// a forward (`TR:`, `Fwd:`) keeps what it forwards.
     pub reply_text: String,
     /// The message had only an HTML body.
     pub html_only: bool,

@@ -1,7 +1,7 @@
 //! Raw bytes to [`Inbound`], with mail-parser behind a panic guard.
 
 use super::automatic::{bounce, classify};
-use super::decode::{part_text, repair_headers, rfc2231_param, unflow, unmojibake};
+use super::decode::{lenient_words, part_text, repair_headers, rfc2231_param, unflow, unmojibake};
 use super::html::html_to_text;
 use super::quote::strip_quotes;
 use super::{Address, Inbound, InboundAttachment};
@@ -61,7 +61,7 @@ fn read(message: &Message<'_>, out: &mut Inbound) {
             .trim()
             .to_ascii_lowercase()
     });
-    out.subject = unmojibake(message.subject().unwrap_or_default().trim()).into_owned();
+    out.subject = header_text(message.subject().unwrap_or_default());
     out.date = message
         .date()
         .and_then(|d| DateTime::<Utc>::from_timestamp(d.to_timestamp(), 0));
@@ -140,6 +140,12 @@ fn body_text(message: &Message<'_>) -> (String, bool) {
         .collect::<Vec<_>>()
         .join("\n\n");
     (text.trim().to_owned(), html_only)
+}
+
+/// A decoded header text with what mail-parser could not decode mended: broken encoded words,
+/// UTF-8 labelled Latin-1.
+fn header_text(text: &str) -> String {
+    unmojibake(&lenient_words(text.trim())).trim().to_owned()
 }
 
 /// `TR:`, `Fwd:`, `Fw:` and the like (Outlook FR writes `TR :`).
@@ -242,6 +248,9 @@ fn raw_value(message: &Message<'_>, header: &mail_parser::Header<'_>) -> Option<
 fn extension(content_type: &str) -> &'static str {
     match content_type {
         "message/rfc822" => ".eml",
+        "message/delivery-status" | "text/rfc822-headers" | "message/disposition-notification" => {
+            ".txt"
+        }
         "text/plain" => ".txt",
         "text/html" => ".html",
         "image/png" => ".png",
@@ -267,10 +276,7 @@ fn addresses(value: Option<&mail_parser::Address<'_>>) -> Vec<Address> {
                 return None;
             }
             Some(Address {
-                name: a
-                    .name()
-                    .map(|n| unmojibake(n.trim()).into_owned())
-                    .filter(|n| !n.is_empty()),
+                name: a.name().map(header_text).filter(|n| !n.is_empty()),
                 email,
             })
         })

@@ -13,6 +13,11 @@ pub fn strip_quotes(text: &str) -> String {
         .map(|l| l.replace(['\u{a0}', '\u{202f}'], " "))
         .collect();
     let lower: Vec<String> = lines.iter().map(|l| l.trim().to_lowercase()).collect();
+    // Where the run of quoted (or blank) lines that goes on to the end starts.
+    let quoted_tail = lower
+        .iter()
+        .rposition(|l| !(l.is_empty() || l.starts_with('>')))
+        .map_or(0, |last| last + 1);
     let mut cut = lines.len();
     for i in 0..lines.len() {
         let l = lower[i].as_str();
@@ -30,11 +35,7 @@ pub fn strip_quotes(text: &str) -> String {
             cut = i;
             break;
         }
-        let quoted_to_end = l.starts_with('>')
-            && lower[i..]
-                .iter()
-                .all(|r| r.is_empty() || r.starts_with('>'));
-        if quoted_to_end {
+        if l.starts_with('>') && i >= quoted_tail {
             cut = i;
             break;
         }
