@@ -142,7 +142,11 @@ impl Store {
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)
-                .map_err(|e| StoreError::Unavailable(format!("invalid PostgreSQL URL: {e}")))?;
+                .map_err(|e| StoreError::Unavailable(format!("invalid PostgreSQL URL: {e}")))?
+                // Many short queries at once, not a few long ones: parallel workers only added
+                // their start-up to the slowest searches (late to start on a busy machine) and
+                // take cores from the other requests.
+                .options([("max_parallel_workers_per_gather", "0")]);
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections.max(2))
                 .acquire_timeout(options.acquire_timeout)
