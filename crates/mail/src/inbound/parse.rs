@@ -121,7 +121,10 @@ fn body_text(message: &Message<'_>) -> (String, bool) {
             _ => {}
         }
     }
-    if texts.is_empty() {
+    // Some mailers put an empty text/plain beside the real HTML: the HTML is then the text.
+    if texts.iter().all(|t| t.trim().is_empty()) {
+        texts.clear();
+        plain = false;
         for part in message
             .html_body
             .iter()
@@ -306,6 +309,16 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_plain_alternative_gives_way_to_the_html() {
+        let raw = b"From: a@ac-dijon.fr\r\nSubject: x\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n \r\n--b\r\n\
+Content-Type: text/html; charset=utf-8\r\n\r\n<p>Le <b>livret</b> est vide.</p>\r\n--b--\r\n";
+        let m = parse(raw);
+        assert_eq!(m.text, "Le livret est vide.");
+        assert!(m.html_only);
+    }
 
     #[test]
     fn garbage_still_gives_a_message() {
