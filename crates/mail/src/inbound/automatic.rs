@@ -228,3 +228,50 @@ fn read_status(text: &str, report: &mut Bounce) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::inbound::parse;
+
+    fn code(headers: &str) -> Option<&'static str> {
+        let raw = format!(
+            "From: Julie Petit <julie.petit@ac-dijon.fr>\r\nTo: assistance@ac-dijon.fr\r\n\
+Subject: x\r\n{headers}\r\nBonjour\r\n"
+        );
+        parse(raw.as_bytes()).automatic.map(|a| a.code())
+    }
+
+    #[test]
+    fn each_rfc_3834_and_vendor_marker_is_recognised() {
+        assert_eq!(code(""), None);
+        assert_eq!(code("Auto-Submitted: no\r\n"), None);
+        assert_eq!(
+            code("Auto-Submitted: auto-replied (zimbra; vacation)\r\n"),
+            Some("auto.auto_submitted")
+        );
+        assert_eq!(code("Precedence: list\r\n"), Some("auto.precedence"));
+        assert_eq!(code("Precedence: first-class\r\n"), None);
+        assert_eq!(
+            code("List-Id: <d.listes.ac-dijon.fr>\r\n"),
+            Some("auto.list")
+        );
+        assert_eq!(code("X-Autorespond: yes\r\n"), Some("auto.autoreply"));
+        assert_eq!(code("X-Autoreply: yes\r\n"), Some("auto.autoreply"));
+        assert_eq!(
+            code("X-Auto-Response-Suppress: All\r\n"),
+            Some("auto.response_suppress")
+        );
+        // A person's meeting request asks for no receipts: not automatic.
+        assert_eq!(code("X-Auto-Response-Suppress: RN, NRN\r\n"), None);
+        assert_eq!(code("Return-Path: <>\r\n"), Some("auto.null_sender"));
+        assert_eq!(
+            code("X-Guichet-Loop: guichet.ac-dijon.fr\r\nPrecedence: bulk\r\n"),
+            Some("auto.loop")
+        );
+        let daemon = parse(b"From: MAILER-DAEMON@mx.ac-dijon.fr\r\nSubject: x\r\n\r\nb\r\n");
+        assert_eq!(
+            daemon.automatic.map(|a| a.code()),
+            Some("auto.system_sender")
+        );
+    }
+}
