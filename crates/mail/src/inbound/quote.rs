@@ -64,7 +64,8 @@ fn ends_with_wrote(l: &str) -> bool {
 fn is_attribution(l: &str, next: &str) -> bool {
     let l = l.trim_start_matches(['>', ' ']);
     let opens = l.starts_with("le ") || l.starts_with("on ") || l.starts_with("am ");
-    if !opens {
+    // Every client dates its attribution; "Le directeur m'a écrit :" is the person's own text.
+    if !opens || !l.contains(|c: char| c.is_ascii_digit()) {
         return false;
     }
     if ends_with_wrote(l) {
@@ -163,6 +164,8 @@ mod tests {
         assert_eq!(strip_quotes(ios), "Merci\n\nEnvoyé de mon iPhone");
         let forward = "Pour info.\n\n---------- Message transféré ---------\nDe : Jean <j@x.fr>\nDate: jeu.\n\nLe livret";
         assert_eq!(strip_quotes(forward), forward);
+        let own = "Le parent m'a écrit :\n> Mon fils n'a pas de livret.\nPouvez-vous vérifier ?";
+        assert_eq!(strip_quotes(own), own);
         // A quote in the middle, answered below it, is the person's text.
         let inline = "> Quel navigateur ?\nFirefox.\n> Quelle version ?\n128";
         assert_eq!(strip_quotes(inline), inline);
