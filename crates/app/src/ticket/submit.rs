@@ -162,6 +162,7 @@ impl App {
             attachments: req.attachments.iter().map(attach::to_new).collect(),
             terms,
             routing: routed.routing,
+            inbound: None,
             // The reference is known only inside the write: the records are made there.
             records: Box::new(move |ticket| {
                 let audit = AuditRecord {
