@@ -212,6 +212,17 @@ impl Tx {
         Ok(())
     }
 
+    /// Forgets a message entirely (before replaying it: the replay records it anew).
+    pub async fn delete_inbound(&mut self, id: i64) -> Result<(), StoreError> {
+        on!(self, |c| {
+            sqlx::query("DELETE FROM inbound_message WHERE id = $1")
+                .bind(id)
+                .execute(c)
+                .await?;
+        });
+        Ok(())
+    }
+
     /// The retention sweep: messages in `states` received before `before` lose their row.
     pub async fn purge_inbound(
         &mut self,
