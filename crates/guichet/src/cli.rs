@@ -200,6 +200,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 &config.mail,
             )
             .map_err(anyhow::Error::msg)?;
+            // Mail intake: refusal explanations (with SMTP) and the daily retention sweep.
+            let mailer = if config.mail.enabled() {
+                Some(guichet_mail::SmtpMailer::new(&config.mail.smtp)?)
+            } else {
+                None
+            };
+            let registry =
+                guichet_jobs::intake::register(registry, app.clone(), mailer, &config.mail);
             serve(
                 app,
                 run,
@@ -465,6 +473,9 @@ async fn serve(
         guichet_jobs::sla::schedule(app.store(), app.now())
             .await
             .context("scheduling the SLA sweep")?;
+        guichet_jobs::intake::schedule(app.store(), app.now())
+            .await
+            .context("scheduling the mail retention sweep")?;
     }
     let mut registry = registry;
     if run.workers.is_some() && !directory.url.is_empty() {
