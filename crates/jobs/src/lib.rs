@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod directory;
+pub mod intake;
 pub mod notify;
 mod pool;
 pub mod sla;

@@ -11,10 +11,12 @@
 pub mod config;
 pub mod inbound;
 pub mod message;
+pub mod refusal;
 pub mod render;
 pub mod smtp;
 
-pub use config::{MailConfig, Secret, Security, SmtpConfig};
+pub use config::{MailConfig, MailboxConfig, Secret, Security, SmtpConfig};
 pub use message::{Digest, DigestItem, Notice, digest_message, notice_message};
+pub use refusal::{Refusal, refusal_message};
 pub use render::{Rendered, Renderer};
 pub use smtp::{Mailer, SendError, SmtpMailer};

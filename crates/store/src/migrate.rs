@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0015_directory.sql"),
         postgres: include_str!("../../../migrations/postgres/0015_directory.sql"),
     },
+    Migration {
+        version: 16,
+        name: "mail_intake",
+        sqlite: include_str!("../../../migrations/sqlite/0016_mail_intake.sql"),
+        postgres: include_str!("../../../migrations/postgres/0016_mail_intake.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

@@ -6,6 +6,7 @@ mod administration;
 mod bulk;
 mod jobs;
 mod notifications;
+mod quarantine;
 mod queues;
 mod reference;
 mod requesters;
@@ -32,4 +33,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(administration::routes())
         .merge(rules::routes())
         .merge(notifications::routes())
+        .merge(quarantine::routes())
 }

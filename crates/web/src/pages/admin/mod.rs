@@ -11,6 +11,7 @@ mod applications;
 mod desks;
 mod groups;
 mod jobs;
+mod quarantine;
 mod users;
 
 use super::error::PageError;
@@ -53,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/jobs", get(jobs::list))
         .route("/admin/jobs/{id}/replay", post(jobs::replay))
+        .route("/admin/quarantine", get(quarantine::list))
+        .route("/admin/quarantine/{id}", get(quarantine::show))
+        .route("/admin/quarantine/{id}/release", post(quarantine::release))
+        .route("/admin/quarantine/{id}/delete", post(quarantine::delete))
 }
 
 /// Refuses anyone who does not administer: the administration is not found for them.
