@@ -19,6 +19,7 @@ pub mod directory;
 mod error;
 mod group;
 pub mod job;
+pub mod lease;
 mod migrate;
 pub mod notification;
 pub mod org;

@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0015_directory.sql"),
         postgres: include_str!("../../../migrations/postgres/0015_directory.sql"),
     },
+    Migration {
+        version: 17,
+        name: "mailbox_lease",
+        sqlite: include_str!("../../../migrations/sqlite/0017_mailbox_lease.sql"),
+        postgres: include_str!("../../../migrations/postgres/0017_mailbox_lease.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
