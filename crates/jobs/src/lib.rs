@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod directory;
+pub mod mailbox;
 pub mod notify;
 mod pool;
 pub mod sla;
