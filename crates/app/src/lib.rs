@@ -15,6 +15,7 @@ mod caller;
 pub mod directory;
 mod error;
 pub mod handling;
+pub mod intake;
 pub mod job;
 mod lookup;
 pub mod notify;
@@ -61,6 +62,8 @@ pub struct AppConfig {
     pub max_attachment_bytes: usize,
     /// Most attachments on one entry.
     pub max_attachments: usize,
+    /// Mail intake: the mailboxes and their policies.
+    pub intake: intake::IntakeSettings,
 }
 
 impl Default for AppConfig {
@@ -70,6 +73,7 @@ impl Default for AppConfig {
             intake_group: None,
             max_attachment_bytes: 10 * 1024 * 1024,
             max_attachments: 10,
+            intake: intake::IntakeSettings::default(),
         }
     }
 }

@@ -45,6 +45,7 @@ pub mod calendar;
 pub mod desk;
 pub mod error;
 pub mod ids;
+pub mod intake;
 pub mod lifecycle;
 pub mod org;
 pub mod permission;

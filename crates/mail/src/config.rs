@@ -78,6 +78,17 @@ pub struct MailConfig {
     /// Hour (UTC, 0-23) at which daily digests go out.
     pub digest_hour: u32,
     pub smtp: SmtpConfig,
+    /// `[[mail.mailbox]]`: the mailboxes requests arrive in, each with its intake policy.
+    #[serde(rename = "mailbox")]
+    pub mailboxes: Vec<MailboxConfig>,
+    /// The académie's time zone: the calendar day of the intake quota.
+    pub time_zone: String,
+    /// Automatic answers (refusal explanations) one address receives in a day at most.
+    pub auto_answers_per_day: u32,
+    /// Delivery failures after which an address is marked bouncing and no longer mailed.
+    pub bounce_threshold: u32,
+    /// Days a quarantined or ignored message is kept.
+    pub quarantine_retention_days: u32,
 }
 
 impl Default for MailConfig {
@@ -90,6 +101,11 @@ impl Default for MailConfig {
             templates_dir: None,
             digest_hour: 16,
             smtp: SmtpConfig::default(),
+            mailboxes: Vec::new(),
+            time_zone: "Europe/Paris".into(),
+            auto_answers_per_day: 5,
+            bounce_threshold: 3,
+            quarantine_retention_days: 90,
         }
     }
 }
@@ -136,7 +152,103 @@ impl MailConfig {
         if self.smtp.username.is_empty() != self.smtp.password.is_empty() {
             return Err("mail.smtp.password: set both username and password, or neither".into());
         }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err("mail.time_zone: not a time zone (e.g. Europe/Paris)".into());
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for (i, m) in self.mailboxes.iter().enumerate() {
+            m.to_mailbox()
+                .map_err(|e| format!("mail.mailbox[{i}].{e}"))?;
+            if !names.insert(m.name.as_str()) {
+                return Err(format!("mail.mailbox[{i}].name: {} is used twice", m.name));
+            }
+        }
         Ok(())
+    }
+}
+
+/// `[[mail.mailbox]]`: one mailbox requests arrive in, and its intake policy.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailboxConfig {
+    /// Short name (`lsun`), as `guichet mail ingest --mailbox` names it.
+    pub name: String,
+    pub address: String,
+    /// Larger messages are refused (`intake.too_large`).
+    pub max_bytes: usize,
+    /// Sender domains accepted; empty: any.
+    pub allowed_domains: Vec<String>,
+    /// The authserv-id of the académie's MTA, whose `Authentication-Results` is trusted.
+    pub authserv_id: String,
+    /// `require`, `flag` (accepted, shown as unverified) or `off`.
+    pub authentication: String,
+    /// A subject without an application keyword is refused.
+    pub keyword_required: bool,
+    /// Application code given when the subject names none; empty: no application.
+    pub default_application: String,
+    pub daily_quota: u32,
+    /// Role code the sender must hold (`director`); empty: any known, active person.
+    pub required_role: String,
+    /// Steps turned off: `domain`, `authentication`, `keyword`, `quota`, `role`.
+    pub disabled_steps: Vec<String>,
+}
+
+impl Default for MailboxConfig {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            address: String::new(),
+            max_bytes: guichet_core::intake::DEFAULT_MAX_BYTES,
+            allowed_domains: Vec::new(),
+            authserv_id: String::new(),
+            authentication: "require".into(),
+            keyword_required: false,
+            default_application: String::new(),
+            daily_quota: guichet_core::intake::DEFAULT_DAILY_QUOTA,
+            required_role: String::new(),
+            disabled_steps: Vec::new(),
+        }
+    }
+}
+
+impl MailboxConfig {
+    /// The mailbox as the intake policy reads it; the error names the bad key.
+    pub fn to_mailbox(&self) -> Result<guichet_core::intake::Mailbox, String> {
+        use guichet_core::intake::{AuthMode, Mailbox, Policy, Step};
+        use guichet_core::person::RoleKind;
+        if self.name.trim().is_empty() {
+            return Err("name: required".into());
+        }
+        let authentication = AuthMode::parse(self.authentication.trim())
+            .map_err(|_| "authentication: require, flag or off".to_owned())?;
+        if authentication != AuthMode::Off && self.authserv_id.trim().is_empty() {
+            return Err("authserv_id: required unless authentication = \"off\"".into());
+        }
+        let required_role = match self.required_role.trim() {
+            "" => None,
+            r => Some(RoleKind::parse(r).map_err(|_| format!("required_role: unknown role {r}"))?),
+        };
+        let disabled = self
+            .disabled_steps
+            .iter()
+            .map(|s| Step::parse(s.trim()).map_err(|_| format!("disabled_steps: unknown step {s}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Mailbox {
+            name: self.name.trim().to_owned(),
+            address: self.address.trim().to_ascii_lowercase(),
+            max_bytes: self.max_bytes,
+            policy: Policy {
+                allowed_domains: self.allowed_domains.clone(),
+                authserv_id: self.authserv_id.trim().to_owned(),
+                authentication,
+                keyword_required: self.keyword_required,
+                default_application: Some(self.default_application.trim().to_owned())
+                    .filter(|s| !s.is_empty()),
+                daily_quota: self.daily_quota,
+                required_role,
+                disabled,
+            },
+        })
     }
 }
 

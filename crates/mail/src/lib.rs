@@ -15,7 +15,7 @@ pub mod message;
 pub mod render;
 pub mod smtp;
 
-pub use config::{MailConfig, Secret, Security, SmtpConfig};
+pub use config::{MailConfig, MailboxConfig, Secret, Security, SmtpConfig};
 pub use message::{Digest, DigestItem, Notice, digest_message, notice_message};
 pub use render::{Rendered, Renderer};
 pub use smtp::{Mailer, SendError, SmtpMailer};

@@ -18,6 +18,7 @@ pub mod desk;
 pub mod directory;
 mod error;
 mod group;
+pub mod intake;
 pub mod job;
 pub mod lease;
 mod migrate;

@@ -76,6 +76,10 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../../migrations/postgres/0015_directory.sql"),
     },
     Migration {
+        version: 16,
+        name: "mail_intake",
+        sqlite: include_str!("../../../migrations/sqlite/0016_mail_intake.sql"),
+        postgres: include_str!("../../../migrations/postgres/0016_mail_intake.sql"),
         version: 17,
         name: "mailbox_lease",
         sqlite: include_str!("../../../migrations/sqlite/0017_mailbox_lease.sql"),

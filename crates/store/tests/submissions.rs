@@ -42,6 +42,7 @@ fn submission(t: NewTicket, author: PersonId, attachments: Vec<NewAttachment>) -
         ticket: t,
         attachments,
         routing: Default::default(),
+        inbound: None,
         records: Box::new(move |ticket| {
             let audit = AuditRecord {
                 at,

@@ -197,7 +197,9 @@ impl App {
         for (person, kind, on_behalf_of) in list {
             let who = tx.person(person).await?;
             let mode = tx.notify_mode(person).await?;
-            let (delivery, state) = how(kind, mode, who.active, settings);
+            // An address that keeps bouncing is told in the application only (see `intake`).
+            let bouncing = tx.address_record(&who.email).await?.bouncing;
+            let (delivery, state) = how(kind, mode, who.active && !bouncing, settings);
             let mut data = common.clone();
             data["audience"] = json!(if requester_side.contains(&person) {
                 "requester"

@@ -2,7 +2,7 @@
 //! every change to an existing ticket: lock it, check the caller may act, apply lifecycle moves,
 //! write entries, then save with its audit record and outbox event.
 
-mod attach;
+pub(crate) mod attach;
 pub(crate) mod change;
 mod close;
 mod link;

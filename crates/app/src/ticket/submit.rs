@@ -13,6 +13,7 @@ use guichet_core::ticket::{Channel, EventKind, Impact, Priority, TicketType, Urg
 use guichet_core::{ApplicationId, OrgNodeId, PersonId};
 use guichet_store::audit::AuditRecord;
 use guichet_store::desk::Group;
+use guichet_store::intake::NewInbound;
 use guichet_store::org::TicketZone;
 use guichet_store::outbox::NewEvent;
 use guichet_store::ticket::submission::{NewSubmission, SubmittedEntry};
@@ -39,6 +40,18 @@ pub struct SubmitTicket {
 impl App {
     /// Files a new request: it lands in the application's group (or the intake group) as `new`.
     pub async fn submit(&self, caller: &Caller, req: SubmitTicket) -> Result<Ticket, AppError> {
+        self.submit_with(caller, req, None, None).await
+    }
+
+    /// [`App::submit`] for a received message: `inbound` is recorded in the same transaction
+    /// (a second delivery undoes it all) and `mail` is kept on the first entry for the desk.
+    pub(crate) async fn submit_with(
+        &self,
+        caller: &Caller,
+        req: SubmitTicket,
+        inbound: Option<NewInbound>,
+        mail: Option<serde_json::Value>,
+    ) -> Result<Ticket, AppError> {
         may_global(&caller.subject, GlobalAction::Submit)?;
         let subject = required_text("subject", &req.subject, 200)?;
         let body = required_text("body", &req.body, 50_000)?;
@@ -157,11 +170,15 @@ impl App {
                 public: true,
                 author: actor,
                 body,
-                data: json!({ "channel": req.channel }),
+                data: match mail {
+                    Some(mail) => json!({ "channel": req.channel, "mail": mail }),
+                    None => json!({ "channel": req.channel }),
+                },
             },
             attachments: req.attachments.iter().map(attach::to_new).collect(),
             terms,
             routing: routed.routing,
+            inbound,
             // The reference is known only inside the write: the records are made there.
             records: Box::new(move |ticket| {
                 let audit = AuditRecord {

@@ -10,6 +10,7 @@
 use super::Ticket;
 use super::timeline::{NewAttachment, NewEntry};
 use crate::audit::AuditRecord;
+use crate::intake::NewInbound;
 use crate::outbox::NewEvent;
 use crate::sla::TicketSla;
 use crate::ticket::NewTicket;
@@ -32,6 +33,9 @@ pub struct NewSubmission {
     pub records: Records,
     /// What routing rules and the SLA policy add (empty when nothing applies).
     pub routing: SubmittedRouting,
+    /// The received message this submission comes from: recorded in the same transaction, so
+    /// that a message already recorded (a second delivery) undoes the whole submission.
+    pub inbound: Option<NewInbound>,
 }
 
 /// What routing rules and the SLA policy add to a submission, written in the same transaction.
@@ -131,6 +135,11 @@ impl Tx {
         let (audit, event) = (s.records)(&ticket);
         self.audit(&audit).await?;
         self.emit(&event).await?;
+        if let Some(mut inbound) = s.inbound {
+            inbound.ticket = Some(ticket.id);
+            inbound.entry = Some(entry);
+            self.insert_inbound(&inbound).await?;
+        }
         Ok(Submitted { ticket, entry })
     }
 
@@ -157,7 +166,9 @@ impl Tx {
 impl Store {
     /// Writes a submission in one transaction and returns once it is durable.
     pub async fn submit_ticket(&self, s: NewSubmission) -> Result<Submitted, StoreError> {
-        if let Some(writer) = self.submit_writer() {
+        // The writer thread knows the web's submission only; a received message takes the
+        // statement-by-statement path, rarer and still one transaction.
+        if let Some(writer) = self.submit_writer().filter(|_| s.inbound.is_none()) {
             return writer.submit(s).await;
         }
         let mut tx = self.write().await?;
