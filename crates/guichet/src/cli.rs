@@ -73,6 +73,24 @@ enum Command {
         #[command(subcommand)]
         command: DirectoryCommand,
     },
+    /// Mail intake.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Collect a mailbox from its IMAP server ([[mail.mailbox]] with an `imap` table), holding
+    /// its lease so that no other instance collects it meanwhile.
+    Collect {
+        #[arg(long)]
+        mailbox: String,
+        /// Collect until the folder is empty, then stop (otherwise: until interrupted).
+        #[arg(long)]
+        once: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,6 +181,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 config.web.clone(),
                 registry,
                 config.directory.clone(),
+                &config.mail,
             )
             .await
         }
@@ -231,6 +250,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Config { .. } => Ok(()),
         Command::Directory { command } => directory(&app, &config.directory, command).await,
+        Command::Mail {
+            command: MailCommand::Collect { mailbox, once },
+        } => crate::collect::collect(&app, &config.mail, &mailbox, once, shutdown()).await,
     }
 }
 
@@ -297,6 +319,7 @@ async fn open(config: &Config) -> anyhow::Result<App> {
         reopen_window_days: config.reopen_window_days,
         intake_group: config.intake_group.clone(),
         max_attachment_bytes: config.max_attachment_bytes,
+        intake: crate::collect::intake_settings(&config.mail)?,
         ..AppConfig::default()
     };
     Ok(App::new(store, Arc::new(SystemClock), app_config))
@@ -340,6 +363,7 @@ async fn serve(
     web: guichet_web::pages::WebConfig,
     registry: guichet_jobs::Registry,
     directory: guichet_directory::LdapConfig,
+    mail: &guichet_mail::MailConfig,
 ) -> anyhow::Result<()> {
     // One signal, two listeners: the web server and the workers stop together.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -375,6 +399,10 @@ async fn serve(
         eprintln!("Guichet runs {n} job workers");
         tokio::spawn(pool.run(stopped(stop_rx.clone())))
     });
+    let collectors = match run.workers {
+        Some(_) => crate::collect::spawn_collectors(&app, mail, &stop_rx)?,
+        None => Vec::new(),
+    };
     let web = match run.web {
         Some(addr) => {
             let router = guichet_web::router_with(app.clone(), web);
@@ -398,6 +426,9 @@ async fn serve(
     };
     if let Some(workers) = workers {
         workers.await.context("the workers stopped abnormally")?;
+    }
+    for c in collectors {
+        c.await.context("a mail collector stopped abnormally")?;
     }
     app.store().close().await;
     web

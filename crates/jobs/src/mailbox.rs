@@ -8,8 +8,9 @@
 //! Losing the lease mid-way is harmless for correctness (the sink dedupes on Message-ID): it only
 //! costs a message fetched twice.
 
-use guichet_app::Clock;
-use guichet_mail::imap::{Batch, Collector, ImapConfig, ImapError, MailSink};
+use guichet_app::intake::IngestOutcome;
+use guichet_app::{App, Clock};
+use guichet_mail::imap::{Batch, Collector, Disposition, ImapConfig, ImapError, MailSink, Temporary};
 use guichet_store::Store;
 use std::future::Future;
 use std::sync::Arc;
@@ -235,6 +236,35 @@ impl<S: MailSink> MailboxCollector<S> {
                 return Ok(());
             }
         }
+    }
+}
+
+/// The production sink: `App::ingest_mail`, whose outcome names the folder.
+#[derive(Debug, Clone)]
+pub struct AppSink(pub App);
+
+impl MailSink for AppSink {
+    async fn ingest(&self, mailbox: &str, raw: &[u8]) -> Result<Disposition, Temporary> {
+        match self.0.ingest_mail(mailbox, raw).await {
+            Ok(outcome) => Ok(disposition(&outcome)),
+            // Database unreachable, or a mailbox this instance does not know (a configuration
+            // changed under a running collector): either way the message must stay.
+            Err(e) => Err(Temporary(e.to_string())),
+        }
+    }
+}
+
+/// The folder each outcome goes to: refused for quarantine, error for failures, processed for
+/// everything else (duplicates included: their first copy was recorded).
+pub fn disposition(outcome: &IngestOutcome) -> Disposition {
+    match outcome {
+        IngestOutcome::Quarantined { .. } => Disposition::Refused,
+        IngestOutcome::Failed { .. } => Disposition::Failed,
+        IngestOutcome::Ticket { .. }
+        | IngestOutcome::Reply { .. }
+        | IngestOutcome::Ignored { .. }
+        | IngestOutcome::Bounce { .. }
+        | IngestOutcome::Duplicate => Disposition::Processed,
     }
 }
 

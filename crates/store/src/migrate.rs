@@ -80,6 +80,8 @@ const MIGRATIONS: &[Migration] = &[
         name: "mail_intake",
         sqlite: include_str!("../../../migrations/sqlite/0016_mail_intake.sql"),
         postgres: include_str!("../../../migrations/postgres/0016_mail_intake.sql"),
+    },
+    Migration {
         version: 17,
         name: "mailbox_lease",
         sqlite: include_str!("../../../migrations/sqlite/0017_mailbox_lease.sql"),
