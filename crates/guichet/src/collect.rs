@@ -33,7 +33,11 @@ pub fn intake_settings(mail: &MailConfig) -> anyhow::Result<IntakeSettings> {
     })
 }
 
-fn collector(app: &App, mail: &MailConfig, name: &str) -> anyhow::Result<MailboxCollector<AppSink>> {
+fn collector(
+    app: &App,
+    mail: &MailConfig,
+    name: &str,
+) -> anyhow::Result<MailboxCollector<AppSink>> {
     let mailbox = mail
         .mailboxes
         .iter()

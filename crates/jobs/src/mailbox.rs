@@ -10,14 +10,14 @@
 
 use guichet_app::intake::IngestOutcome;
 use guichet_app::{App, Clock};
-use guichet_mail::imap::{Batch, Collector, Disposition, ImapConfig, ImapError, MailSink, Temporary};
+use guichet_mail::imap::{
+    Batch, Collector, Disposition, ImapConfig, ImapError, MailSink, Temporary,
+};
 use guichet_store::Store;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long a lease lasts unless renewed.
-pub const LEASE: Duration = Duration::from_secs(60);
 /// The longest pause after repeated failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -68,10 +68,10 @@ impl<S: MailSink> MailboxCollector<S> {
             store,
             clock,
             mailbox: mailbox.to_owned(),
-            config,
             sink,
             owner: instance_name(),
-            lease: LEASE,
+            lease: Duration::from_secs(config.lease_secs.max(2)),
+            config,
         }
     }
 

@@ -31,6 +31,9 @@ pub struct ImapConfig {
     pub batch: u32,
     /// Seconds to wait for the server at each step.
     pub timeout_secs: u64,
+    /// Seconds an instance holds the mailbox without renewing it; after a crash, another
+    /// instance takes over once they have passed.
+    pub lease_secs: u64,
 }
 
 impl Default for ImapConfig {
@@ -49,6 +52,7 @@ impl Default for ImapConfig {
             poll_secs: 60,
             batch: 50,
             timeout_secs: 60,
+            lease_secs: 60,
         }
     }
 }
@@ -89,6 +93,9 @@ impl ImapConfig {
         }
         if self.batch == 0 {
             return Err(format!("{prefix}.batch: at least 1"));
+        }
+        if self.lease_secs < 2 {
+            return Err(format!("{prefix}.lease_secs: at least 2"));
         }
         if self.poll_secs == 0 {
             return Err(format!("{prefix}.poll_secs: at least 1"));
