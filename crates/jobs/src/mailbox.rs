@@ -14,6 +14,7 @@ use guichet_mail::imap::{
     Batch, Collector, Disposition, ImapConfig, ImapError, MailSink, Temporary,
 };
 use guichet_store::Store;
+use guichet_store::intake::InboundState;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -246,11 +247,33 @@ pub struct AppSink(pub App);
 impl MailSink for AppSink {
     async fn ingest(&self, mailbox: &str, raw: &[u8]) -> Result<Disposition, Temporary> {
         match self.0.ingest_mail(mailbox, raw).await {
+            Ok(IngestOutcome::Duplicate) => self.first_disposition(raw).await,
             Ok(outcome) => Ok(disposition(&outcome)),
             // Database unreachable, or a mailbox this instance does not know (a configuration
             // changed under a running collector): either way the message must stay.
             Err(e) => Err(Temporary(e.to_string())),
         }
+    }
+}
+
+impl AppSink {
+    /// Where a message already recorded goes: the folder of its first outcome. A collector killed
+    /// between the commit and the move fetches the message again, and a quarantined one must
+    /// still end among the refused.
+    async fn first_disposition(&self, raw: &[u8]) -> Result<Disposition, Temporary> {
+        let msg = guichet_mail::inbound::parse(raw);
+        let key = match &msg.message_id {
+            Some(id) => id.clone(),
+            None => format!("sha256:{}", msg.raw_sha256),
+        };
+        let first = async { self.0.store().read().await?.inbound_by_key(&key).await }
+            .await
+            .map_err(|e| Temporary(e.to_string()))?;
+        Ok(match first.map(|m| m.state) {
+            Some(InboundState::Quarantined) => Disposition::Refused,
+            Some(InboundState::Failed) => Disposition::Failed,
+            _ => Disposition::Processed,
+        })
     }
 }
 
