@@ -5,6 +5,7 @@
 //!   until every message is a ticket with its acknowledgement queued and the inbox is empty; or
 //! - `pipe`: one `guichet mail ingest --mailbox lsun < message` process per message, 2 in flight,
 //!   as RT's `rt-mailgate` benchmark pipes its messages.
+//!
 //! Both count the tickets and the events queued for their acknowledgements afterwards.
 
 use anyhow::{Context, bail};
