@@ -4,7 +4,8 @@ use crate::config::{self, Config};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use guichet_app::admin::PersonInput;
-use guichet_app::{App, AppConfig, Caller, SystemClock};
+use guichet_app::intake::{IngestOutcome, IntakeSettings};
+use guichet_app::{App, AppConfig, AppError, Caller, SystemClock};
 use guichet_core::person::RoleKind;
 use guichet_store::{Store, StoreOptions};
 use std::io::Read;
@@ -73,7 +74,7 @@ enum Command {
         #[command(subcommand)]
         command: DirectoryCommand,
     },
-    /// Mail intake.
+    /// Received mail.
     Mail {
         #[command(subcommand)]
         command: MailCommand,
@@ -82,6 +83,14 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum MailCommand {
+    /// Process one message read from standard input (an MTA's pipe delivery). Exit status 0
+    /// when it was taken (ticket, reply, quarantined, ignored, duplicate), 75 (EX_TEMPFAIL)
+    /// when the database is unreachable so that the MTA retries, 64 for an unknown mailbox.
+    Ingest {
+        /// The `[[mail.mailbox]]` name.
+        #[arg(long)]
+        mailbox: String,
+    },
     /// Collect a mailbox from its IMAP server ([[mail.mailbox]] with an `imap` table), holding
     /// its lease so that no other instance collects it meanwhile.
     Collect {
@@ -92,6 +101,25 @@ enum MailCommand {
         once: bool,
     },
 }
+
+/// An error that ends the process with a chosen status (sysexits.h), for an MTA to act on.
+#[derive(Debug)]
+pub struct Exit {
+    pub code: u8,
+    pub message: String,
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+/// sysexits.h: EX_USAGE, EX_TEMPFAIL.
+const EX_USAGE: u8 = 64;
+const EX_TEMPFAIL: u8 = 75;
 
 #[derive(Debug, Subcommand)]
 enum DirectoryCommand {
@@ -153,6 +181,12 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
     let config = Config::load(args.config.as_deref())?;
     init_tracing(&config.log);
+    if let Command::Mail {
+        command: MailCommand::Ingest { mailbox },
+    } = &args.command
+    {
+        return mail_ingest(&config, mailbox).await;
+    }
     let app = open(&config).await?;
     match args.command {
         Command::Serve {
@@ -248,11 +282,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
-        Command::Config { .. } => Ok(()),
         Command::Directory { command } => directory(&app, &config.directory, command).await,
         Command::Mail {
             command: MailCommand::Collect { mailbox, once },
         } => crate::collect::collect(&app, &config.mail, &mailbox, once, shutdown()).await,
+        Command::Config { .. }
+        | Command::Mail {
+            command: MailCommand::Ingest { .. },
+        } => Ok(()),
     }
 }
 
@@ -319,10 +356,76 @@ async fn open(config: &Config) -> anyhow::Result<App> {
         reopen_window_days: config.reopen_window_days,
         intake_group: config.intake_group.clone(),
         max_attachment_bytes: config.max_attachment_bytes,
-        intake: crate::collect::intake_settings(&config.mail)?,
+        intake: intake_settings(&config.mail)?,
         ..AppConfig::default()
     };
     Ok(App::new(store, Arc::new(SystemClock), app_config))
+}
+
+/// `[mail]` and its `[[mail.mailbox]]` as the intake use case reads them.
+fn intake_settings(mail: &guichet_mail::MailConfig) -> anyhow::Result<IntakeSettings> {
+    let mailboxes = mail
+        .mailboxes
+        .iter()
+        .map(|m| m.to_mailbox().map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(IntakeSettings {
+        mailboxes,
+        message_domain: mail.domain(),
+        time_zone: mail
+            .time_zone
+            .parse()
+            .map_err(|_| anyhow::anyhow!("mail.time_zone: not a time zone"))?,
+        auto_answers_per_day: mail.auto_answers_per_day,
+        bounce_threshold: mail.bounce_threshold,
+        retention_days: mail.quarantine_retention_days,
+    })
+}
+
+/// `guichet mail ingest`: one message from standard input through the intake use case.
+async fn mail_ingest(config: &Config, mailbox: &str) -> anyhow::Result<()> {
+    let exit = |code, message: String| anyhow::Error::new(Exit { code, message });
+    if intake_settings(&config.mail)?.mailbox(mailbox).is_none() {
+        return Err(exit(
+            EX_USAGE,
+            format!("no [[mail.mailbox]] named {mailbox}"),
+        ));
+    }
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut raw)
+        .context("reading the message")?;
+    // Whatever keeps the database from opening, the message must stay with the MTA.
+    let app = open(config)
+        .await
+        .map_err(|e| exit(EX_TEMPFAIL, format!("{e:#}")))?;
+    let outcome = app.ingest_mail(mailbox, &raw).await;
+    app.store().close().await;
+    match outcome {
+        Ok(o) => {
+            eprintln!("{}", describe(&o));
+            Ok(())
+        }
+        Err(AppError::NotFound(_)) => Err(exit(EX_USAGE, format!("no mailbox {mailbox}"))),
+        Err(e) => Err(exit(EX_TEMPFAIL, e.to_string())),
+    }
+}
+
+fn describe(o: &IngestOutcome) -> String {
+    match o {
+        IngestOutcome::Ticket { reference, .. } => format!("ticket {reference}"),
+        IngestOutcome::Reply { reference, .. } => format!("reply on {reference}"),
+        IngestOutcome::Quarantined { id, reasons } => format!(
+            "quarantined #{id}: {}",
+            reasons.first().map_or("", |r| r.code.as_str())
+        ),
+        IngestOutcome::Ignored { reason } => format!("ignored: {reason}"),
+        IngestOutcome::Bounce { reference } => {
+            format!("bounce on {}", reference.as_deref().unwrap_or("-"))
+        }
+        IngestOutcome::Duplicate => "duplicate".into(),
+        IngestOutcome::Failed { id, error } => format!("failed #{id}: {error}"),
+    }
 }
 
 async fn load_demo(app: &App, tickets: usize, seed: u64) -> anyhow::Result<()> {

@@ -1,37 +1,12 @@
-//! Mail intake wiring for the binary: the intake settings from `[mail]`, the IMAP collectors
-//! `guichet serve` runs (one task per `[[mail.mailbox]]` with an `imap` table, in the workers
-//! role), and `guichet mail collect` for an operator.
+//! IMAP collection for the binary: the collectors `guichet serve` runs (one task per
+//! `[[mail.mailbox]]` with an `imap` table, in the workers role), and `guichet mail collect`
+//! for an operator.
 
 use anyhow::Context;
-use guichet_app::intake::IntakeSettings;
 use guichet_app::{App, SystemClock};
 use guichet_jobs::mailbox::{AppSink, MailboxCollector};
 use guichet_mail::MailConfig;
 use std::sync::Arc;
-
-/// The intake settings of `[mail]` (validated already by `Config::load`).
-pub fn intake_settings(mail: &MailConfig) -> anyhow::Result<IntakeSettings> {
-    let mailboxes = mail
-        .mailboxes
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            m.to_mailbox()
-                .map_err(|e| anyhow::anyhow!("mail.mailbox[{i}].{e}"))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    Ok(IntakeSettings {
-        mailboxes,
-        message_domain: mail.domain(),
-        time_zone: mail
-            .time_zone
-            .parse()
-            .map_err(|_| anyhow::anyhow!("mail.time_zone: not a time zone"))?,
-        auto_answers_per_day: mail.auto_answers_per_day,
-        bounce_threshold: mail.bounce_threshold,
-        retention_days: mail.quarantine_retention_days,
-    })
-}
 
 fn collector(
     app: &App,

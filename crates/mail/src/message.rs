@@ -2,7 +2,8 @@
 //! `[Guichet #REF]`, `Message-ID: <ticket-REF.N@domain>` with `In-Reply-To`/`References` to the
 //! ticket's first notice so that mail clients thread them and an answer finds its ticket,
 //! `Reply-To` the desk's mailbox, `Auto-Submitted: auto-generated` (RFC 3834) so that
-//! auto-responders stay quiet, and a plain-text and an HTML part.
+//! auto-responders stay quiet, `X-Guichet-Loop: domain` so that no Guichet ever answers it, and
+//! a plain-text and an HTML part.
 
 use crate::config::MailConfig;
 use crate::render::Rendered;
@@ -118,7 +119,9 @@ fn build(
         .date_now()
         .raw_header(raw("Auto-Submitted", "auto-generated"))
         // Exchange's out-of-office and read receipts stay quiet too.
-        .raw_header(raw("X-Auto-Response-Suppress", "All"));
+        .raw_header(raw("X-Auto-Response-Suppress", "All"))
+        // Our own mark: a message carrying it (ours, or another Guichet's) is never answered.
+        .raw_header(raw("X-Guichet-Loop", &config.domain()));
     if let Some(root) = thread_root {
         builder = builder.in_reply_to(root.clone()).references(root);
     }
