@@ -150,3 +150,129 @@ async fn only_the_lease_holder_collects_and_the_other_takes_over(db: TestDb) {
         .expect("lease");
     assert!(lease.is_none(), "{lease:?}");
 }
+
+both_engines!(appended_messages_become_tickets_and_quarantine_entries_once);
+
+/// The production sink: `App::ingest_mail` behind the collector, on Dovecot.
+async fn appended_messages_become_tickets_and_quarantine_entries_once(db: TestDb) {
+    use guichet_app::intake::IntakeSettings;
+    use guichet_app::{App, AppConfig};
+    use guichet_jobs::mailbox::AppSink;
+    use guichet_mail::config::MailboxConfig;
+    use guichet_store::application::ApplicationChange;
+    use guichet_testkit::fixture::Fixture;
+
+    let fx = Fixture::build(&db.store).await;
+    let mut tx = db.store.write().await.expect("tx");
+    tx.update_application(
+        fx.lsun.id,
+        &ApplicationChange {
+            name: fx.lsun.name.clone(),
+            description: fx.lsun.description.clone(),
+            keywords: vec!["LSUN".into(), "LSU".into(), "LIVRET".into()],
+            default_group: fx.lsun.default_group,
+            active: true,
+        },
+    )
+    .await
+    .expect("keywords");
+    tx.commit().await.expect("commit");
+    let mailbox = MailboxConfig {
+        name: "lsun".into(),
+        address: "assistance-lsun@ac-dijon.fr".into(),
+        allowed_domains: vec!["ac-dijon.fr".into()],
+        authentication: "off".into(),
+        keyword_required: true,
+        required_role: "director".into(),
+        ..MailboxConfig::default()
+    }
+    .to_mailbox()
+    .expect("a valid mailbox");
+    let app = App::new(
+        db.store.clone(),
+        Arc::new(SystemClock),
+        AppConfig {
+            intake: IntakeSettings {
+                mailboxes: vec![mailbox],
+                message_domain: "ac-dijon.fr".into(),
+                ..IntakeSettings::default()
+            },
+            ..AppConfig::default()
+        },
+    );
+
+    let server = Dovecot::start();
+    let mail = |from: &str, subject: &str, id: &str| {
+        format!(
+            "From: {from}\r\nTo: assistance-lsun@ac-dijon.fr\r\nSubject: {subject}\r\n\
+             Message-ID: <{id}@mail.ac-dijon.fr>\r\nDate: Tue, 1 Dec 2026 08:00:00 +0100\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour, les bulletins sont bloqués.\r\n"
+        )
+        .into_bytes()
+    };
+    let request = mail(
+        "claire.martin@ac-dijon.fr",
+        "LSUN : bulletins bloqués",
+        "a1",
+    );
+    server
+        .append_all(
+            "INBOX",
+            [
+                request.clone(),
+                mail("parent.eleve@gmail.com", "LSUN : question", "b2"),
+                mail("ines.petit@ac-dijon.fr", "Livret : export impossible", "c3"),
+                // The same message delivered twice.
+                request,
+            ],
+        )
+        .await;
+    let imap = ImapConfig {
+        host: "127.0.0.1".into(),
+        port: server.port,
+        security: Security::None,
+        username: IMAP_USER.into(),
+        password: Secret::new(IMAP_PASSWORD),
+        ..ImapConfig::default()
+    };
+    let done = MailboxCollector::new(
+        db.store.clone(),
+        Arc::new(SystemClock),
+        "lsun",
+        imap.clone(),
+        AppSink(app.clone()),
+    )
+    .collect_once()
+    .await
+    .expect("collected");
+    assert_eq!((done.processed, done.refused, done.failed), (3, 1, 0));
+
+    let states = db
+        .store
+        .query_strings("SELECT dedupe_key, state FROM inbound_message ORDER BY dedupe_key")
+        .await
+        .expect("recorded");
+    let states: Vec<(String, String)> = states
+        .into_iter()
+        .map(|r| (r[0].trim_matches(['<', '>']).to_owned(), r[1].clone()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("a1@mail.ac-dijon.fr".to_owned(), "ticket".to_owned()),
+            ("b2@mail.ac-dijon.fr".to_owned(), "quarantined".to_owned()),
+            ("c3@mail.ac-dijon.fr".to_owned(), "ticket".to_owned()),
+        ]
+    );
+    let tickets = db
+        .store
+        .query_strings("SELECT CAST(COUNT(*) AS TEXT) FROM ticket")
+        .await
+        .expect("tickets");
+    assert_eq!(tickets[0][0], "2", "the duplicate made no second ticket");
+    assert_eq!(server.count("INBOX").await, 0);
+    assert_eq!(server.count(&imap.processed_folder).await, 3);
+    let refused = server.messages(&imap.refused_folder).await;
+    assert_eq!(refused.len(), 1);
+    assert!(String::from_utf8_lossy(&refused[0]).contains("gmail.com"));
+}
