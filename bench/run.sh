@@ -17,7 +17,8 @@
 # (`guichet-bench pages`: PAGE_USERS (50) people signed in through the sign-in form open the desk
 # and portal pages, once per think time of PAGE_THINK_MS ("1000,0"), PAGE_SECS (60) measured
 # seconds each), then what `guichet-bench run` measures (lists, create); e.g. PHASES=lists to
-# re-measure lists and searches on a kept database without adding tickets to it.
+# re-measure lists and searches on a kept database without adding tickets to it; `mail`
+# (PHASES=mail, MAIL_MESSAGES (2000)): messages/s through IMAP and the MTA pipe, see bench_mail.
 # Everything runs on 127.0.0.1. Every wait is bounded.
 set -euo pipefail
 
@@ -38,7 +39,7 @@ PAGE_USERS=${PAGE_USERS:-50}
 PAGE_THINK_MS=${PAGE_THINK_MS:-1000,0}
 PAGE_SECS=${PAGE_SECS:-60}
 # The phases `guichet-bench run` measures: all but `pages`.
-RUN_PHASES=$(echo "$PHASES" | tr ',' '\n' | grep -v '^pages$' | paste -sd, - || true)
+RUN_PHASES=$(echo "$PHASES" | tr ',' '\n' | grep -v -E '^(pages|mail)$' | paste -sd, - || true)
 
 case "$ENGINES" in
 sqlite | postgres) ENGINE_LIST=$ENGINES ;;
@@ -232,9 +233,48 @@ bench_one() {
     fi
 }
 
+# The mail phase (issue 4, PHASES containing `mail`): no 1M-ticket load, a fresh database with the
+# test académie and a private Dovecot per run (`guichet-bench mail`), MAIL_MESSAGES (2000) new
+# requests through IMAP (`guichet mail collect --once`) and through the MTA pipe (`guichet mail
+# ingest`, 2 in flight, like RT's rt-mailgate runs), compared with RT's mail gateway rate.
+MAIL_MESSAGES=${MAIL_MESSAGES:-2000}
+bench_mail() {
+    local engine=$1 url summary rt_mail
+    summary=$WORK/summary-mail-$engine.txt
+    case "$engine" in
+    sqlite) url="sqlite://$WORK/guichet-mail.db" ;;
+    postgres)
+        url="$PG_URL/$PG_DB"
+        psql "$PG_URL/postgres" -qAtc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null
+        psql "$PG_URL/postgres" -qAtc "CREATE DATABASE $PG_DB" >/dev/null
+        PG_CREATED=1
+        ;;
+    esac
+    echo "== Guichet mail benchmark $(date +%Y%m%d-%H%M%S), engine $engine, commit $(git -C "$ROOT" rev-parse --short HEAD)" | tee "$summary"
+    wait_quiet
+    for mode in imap pipe; do
+        (cd "$WORK" && "$BIN/guichet-bench" mail --database-url "$url" --guichet "$BIN/guichet" \
+            --messages "$MAIL_MESSAGES" --mode "$mode") | tee -a "$summary"
+    done
+    rt_mail=$(grep -h 'mailgate run' "$RT_RESULTS"/*.txt 2>/dev/null |
+        sed -nE 's/.*-> ([0-9.]+) tickets\/s.*/\1/p' | awk '$1 > m { m = $1 } END { print m + 0 }')
+    if [ "${rt_mail:-0}" != 0 ]; then
+        sed -nE 's/^mail ([a-z]+) ([a-z]+): .* = ([0-9.]+) messages\/s.*/\1 \2 \3/p' "$summary" |
+            awk -v rt="$rt_mail" '{ printf "  %s on %s: %.0f x RT 5 rt-mailgate (%.2f tickets/s)\n", $1, $2, $3 / rt, rt }' |
+            tee -a "$summary"
+    fi
+    mkdir -p "$RESULTS"
+    cat "$summary" >>"$RESULTS/$(date +%Y-%m-%d)-mail-$engine.txt"
+}
+
 # Not `bench_one || …`: that would turn off `set -e` inside the function.
 RC=0
 for engine in $ENGINE_LIST; do
-    bench_one "$engine"
+    if [[ ",$PHASES," == *",mail,"* ]]; then
+        bench_mail "$engine"
+    fi
+    if [ -n "$(echo "$PHASES" | tr ',' '\n' | grep -v '^mail$' || true)" ]; then
+        bench_one "$engine"
+    fi
 done
 exit "$RC"

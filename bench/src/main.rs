@@ -9,6 +9,7 @@
 mod directory;
 mod latency;
 mod load;
+mod mail;
 mod pages;
 mod procfs;
 mod run;
@@ -67,6 +68,8 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// Issue 7: evaluating 200 routing rules; the SLA sweep on a loaded database (a copy).
     Sla(sla::SlaArgs),
+    /// Issue 4: messages per second through mail intake, by IMAP or by the MTA pipe.
+    Mail(mail::MailArgs),
     /// Time the LDAP directory sync of many people (starts its own slapd).
     DirectorySync(directory::DirectoryArgs),
     /// Choose the people of the page benchmark, set their password, write what they will open.
@@ -117,6 +120,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Run(args) => run::run(*args).await,
         Command::Sla(args) => sla::run(args).await,
+        Command::Mail(args) => mail::run(args).await,
         Command::DirectorySync(args) => directory::run(args).await,
         Command::PageUsers {
             database_url,

@@ -91,6 +91,15 @@ enum MailCommand {
         #[arg(long)]
         mailbox: String,
     },
+    /// Collect a mailbox from its IMAP server ([[mail.mailbox]] with an `imap` table), holding
+    /// its lease so that no other instance collects it meanwhile.
+    Collect {
+        #[arg(long)]
+        mailbox: String,
+        /// Collect until the folder is empty, then stop (otherwise: until interrupted).
+        #[arg(long)]
+        once: bool,
+    },
 }
 
 /// An error that ends the process with a chosen status (sysexits.h), for an MTA to act on.
@@ -214,6 +223,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 config.web.clone(),
                 registry,
                 config.directory.clone(),
+                &config.mail,
             )
             .await
         }
@@ -280,8 +290,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
-        Command::Config { .. } | Command::Mail { .. } => Ok(()),
         Command::Directory { command } => directory(&app, &config.directory, command).await,
+        Command::Mail {
+            command: MailCommand::Collect { mailbox, once },
+        } => crate::collect::collect(&app, &config.mail, &mailbox, once, shutdown()).await,
+        Command::Config { .. }
+        | Command::Mail {
+            command: MailCommand::Ingest { .. },
+        } => Ok(()),
     }
 }
 
@@ -458,6 +474,7 @@ async fn serve(
     web: guichet_web::pages::WebConfig,
     registry: guichet_jobs::Registry,
     directory: guichet_directory::LdapConfig,
+    mail: &guichet_mail::MailConfig,
 ) -> anyhow::Result<()> {
     // One signal, two listeners: the web server and the workers stop together.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -496,6 +513,10 @@ async fn serve(
         eprintln!("Guichet runs {n} job workers");
         tokio::spawn(pool.run(stopped(stop_rx.clone())))
     });
+    let collectors = match run.workers {
+        Some(_) => crate::collect::spawn_collectors(&app, mail, &stop_rx)?,
+        None => Vec::new(),
+    };
     let web = match run.web {
         Some(addr) => {
             let router = guichet_web::router_with(app.clone(), web);
@@ -519,6 +540,9 @@ async fn serve(
     };
     if let Some(workers) = workers {
         workers.await.context("the workers stopped abnormally")?;
+    }
+    for c in collectors {
+        c.await.context("a mail collector stopped abnormally")?;
     }
     app.store().close().await;
     web

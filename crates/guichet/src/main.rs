@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod collect;
 mod config;
 
 use clap::Parser;

@@ -11,6 +11,7 @@
 
 mod directory;
 pub mod intake;
+pub mod mailbox;
 pub mod notify;
 mod pool;
 pub mod sla;

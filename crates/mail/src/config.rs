@@ -159,6 +159,9 @@ impl MailConfig {
         for (i, m) in self.mailboxes.iter().enumerate() {
             m.to_mailbox()
                 .map_err(|e| format!("mail.mailbox[{i}].{e}"))?;
+            if let Some(imap) = &m.imap {
+                imap.validate(&format!("mail.mailbox[{i}].imap"))?;
+            }
             if !names.insert(m.name.as_str()) {
                 return Err(format!("mail.mailbox[{i}].name: {} is used twice", m.name));
             }
@@ -191,6 +194,9 @@ pub struct MailboxConfig {
     pub required_role: String,
     /// Steps turned off: `domain`, `authentication`, `keyword`, `quota`, `role`.
     pub disabled_steps: Vec<String>,
+    /// `[mail.mailbox.imap]`: collect this mailbox from an IMAP server (none: messages come
+    /// through the pipe only).
+    pub imap: Option<crate::imap::ImapConfig>,
 }
 
 impl Default for MailboxConfig {
@@ -207,6 +213,7 @@ impl Default for MailboxConfig {
             daily_quota: guichet_core::intake::DEFAULT_DAILY_QUOTA,
             required_role: String::new(),
             disabled_steps: Vec::new(),
+            imap: None,
         }
     }
 }

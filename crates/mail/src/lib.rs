@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod imap;
 pub mod inbound;
 pub mod message;
 pub mod refusal;

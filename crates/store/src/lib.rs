@@ -20,6 +20,7 @@ mod error;
 mod group;
 pub mod intake;
 pub mod job;
+pub mod lease;
 mod migrate;
 pub mod notification;
 pub mod org;

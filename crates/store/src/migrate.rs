@@ -81,6 +81,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0016_mail_intake.sql"),
         postgres: include_str!("../../../migrations/postgres/0016_mail_intake.sql"),
     },
+    Migration {
+        version: 17,
+        name: "mailbox_lease",
+        sqlite: include_str!("../../../migrations/sqlite/0017_mailbox_lease.sql"),
+        postgres: include_str!("../../../migrations/postgres/0017_mailbox_lease.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

@@ -120,7 +120,7 @@ impl Drop for SmtpServer {
 }
 
 /// A CA and a certificate for `localhost` / 127.0.0.1 signed by it, made with `openssl`.
-fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+pub(crate) fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let ca_key = dir.join("ca.key");
     let ca = dir.join("ca.pem");
     let key = dir.join("server.key");

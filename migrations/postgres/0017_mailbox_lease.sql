@@ -1,0 +1,13 @@
+-- Which instance collects each IMAP mailbox (PostgreSQL). Keep in step with
+-- ../sqlite/0017_mailbox_lease.sql.
+--
+-- A collector holds its mailbox while `expires_at` is ahead and renews it while it works; once it
+-- has expired (the instance died or hung), another instance may take it over. Several instances
+-- therefore never fetch the same mailbox at once.
+CREATE TABLE mailbox_lease (
+    mailbox TEXT NOT NULL PRIMARY KEY,
+    -- The instance holding it: host name, process id and a random part.
+    owner TEXT NOT NULL,
+    taken_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);
