@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0015_directory.sql"),
         postgres: include_str!("../../../migrations/postgres/0015_directory.sql"),
     },
+    Migration {
+        version: 20,
+        name: "routing_admin",
+        sqlite: include_str!("../../../migrations/sqlite/0020_routing_admin.sql"),
+        postgres: include_str!("../../../migrations/postgres/0020_routing_admin.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
