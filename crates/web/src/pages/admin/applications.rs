@@ -149,7 +149,7 @@ pub async fn create(
     settle(
         result,
         |_| "/admin/applications?done=created".into(),
-        refused_on(&s, "app", "code"),
+        refused_on(s, "app", "code"),
         |status, errors| async move { render_list(state, s, status, &errors, None, f).await },
     )
     .await
@@ -240,7 +240,7 @@ pub async fn update(
     settle(
         result,
         |_| format!("/admin/applications/{}?done=updated", id.0),
-        refused_on(&s, "app", "name"),
+        refused_on(s, "app", "name"),
         |status, errors| async move { render_one(state, s, id, status, &errors, None, Some(f)).await },
     )
     .await

@@ -78,7 +78,7 @@ pub async fn create(
     settle(
         result,
         |_| "/admin/desks?done=created".into(),
-        refused_on(&s, "desk", "code"),
+        refused_on(s, "desk", "code"),
         |status, errors| async move { render(state, s, status, &errors, None, f).await },
     )
     .await

@@ -127,7 +127,7 @@ pub async fn create(
     settle(
         result,
         |g| format!("/admin/groups/{}?done=created", g.id.0),
-        refused_on(&s, "group", "code"),
+        refused_on(s, "group", "code"),
         |status, errors| async move { render_list(state, s, status, &errors, None, f).await },
     )
     .await
@@ -211,7 +211,7 @@ pub async fn add_member(
     settle(
         result,
         |_| format!("/admin/groups/{}?done=added", id.0),
-        refused_on(&s, "member", "email"),
+        refused_on(s, "member", "email"),
         |status, errors| async move { render_group(state, s, id, status, &errors, None, f).await },
     )
     .await

@@ -719,7 +719,7 @@ pub async fn set_mode(
     settle(
         result,
         |_| format!("/admin/rules?desk={}&done=mode", desk.0),
-        refused_on(&s, "mode", "rule_mode"),
+        refused_on(s, "mode", "rule_mode"),
         |status, errors| async move { render_list(state, s, desk, status, &errors, None).await },
     )
     .await
@@ -782,7 +782,7 @@ pub async fn import(
     settle(
         result,
         |_| format!("/admin/rules?desk={}&done=imported", desk.0),
-        refused_on(&s, "import", "file"),
+        refused_on(s, "import", "file"),
         |status, errors| async move { render_list(state, s, desk, status, &errors, None).await },
     )
     .await
