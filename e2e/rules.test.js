@@ -28,6 +28,10 @@ test('the administrator writes a routing rule with the form, refused first witho
   await page.goto(`${env.base}/admin`);
   await page.getByRole('link', { name: 'Règles de routage' }).click();
   await page.waitForURL(/\/admin\/rules$/);
+  const desk = page.getByLabel('Guichet', { exact: true });
+  await desk.selectOption(await desk.locator('option', { hasText: 'DSI académique' }).getAttribute('value'));
+  await page.getByRole('button', { name: 'Afficher ses règles' }).click();
+  await page.waitForURL(/\/admin\/rules\?desk=/);
   await check('rules-list');
 
   await page.getByRole('link', { name: 'Nouvelle règle' }).click();
