@@ -1,7 +1,8 @@
 //! Routing rules on both engines: a ticket routed by each kind of condition, with the rule
 //! named on its (internal) timeline; actions (level, priority, tags, watchers, SLA policy);
 //! first match and apply all; and the administrators' use cases (create, refuse with the field
-//! path, reorder, disable, export and import, test against recent tickets), audited.
+//! path, reorder, disable, export and import, test against recent tickets), audited; rules
+//! marked `application_changed` run again when an agent reclassifies a ticket.
 
 mod common;
 
@@ -19,6 +20,7 @@ both_engines!(
     a_ticket_is_routed_by_each_condition_kind,
     actions_combine_in_apply_all_and_stop_at_first_match,
     administrators_edit_reorder_export_and_test_rules,
+    rules_that_ask_for_it_run_again_when_the_application_changes,
 );
 
 fn to_n2(name: &str, condition: Value) -> Value {
@@ -390,4 +392,88 @@ async fn administrators_edit_reorder_export_and_test_rules(db: TestDb) {
         .expect("audit");
     let actions: Vec<_> = audit.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(actions, ["rule.create", "rule.disable"]);
+}
+
+async fn rules_that_ask_for_it_run_again_when_the_application_changes(db: TestDb) {
+    let e = env(&db).await;
+    let fx = e.fx.clone();
+    import(
+        &e,
+        "apply_all",
+        vec![
+            json!({
+                "name": "LSUN à l'expertise",
+                "on": ["created", "application_changed"],
+                "conditions": [{ "field": "application", "op": "is", "value": "LSUN" }],
+                "actions": [
+                    { "action": "set_group", "value": "DSI-N2" },
+                    { "action": "set_priority", "value": "high" },
+                    { "action": "add_tags", "value": ["lsun"] },
+                ],
+            }),
+            // Only at creation: a reclassification does not run it.
+            json!({
+                "name": "Étiquette LSUN",
+                "conditions": [{ "field": "application", "op": "is", "value": "LSUN" }],
+                "actions": [{ "action": "add_tags", "value": ["jamais"] }],
+            }),
+        ],
+    )
+    .await;
+    let t = submit(
+        &e,
+        &fx.director_a,
+        SubmitTicket {
+            application: Some(fx.onde.id),
+            ..request("Livret inaccessible", Some(fx.school_a.id))
+        },
+    )
+    .await;
+    assert_eq!(t.group, Some(fx.dsi_n1.id), "ONDE: no rule at creation");
+
+    // N1 takes it, then sees it is about LSUN: the rule moves it to N2, back in the queue.
+    let agent = e.caller(&fx.agent_n1).await;
+    e.app.take_in_charge(&agent, t.id).await.expect("taken");
+    let moved = e
+        .app
+        .change_application(&agent, t.id, fx.lsun.id)
+        .await
+        .expect("reclassified");
+    assert_eq!(moved.application, Some(fx.lsun.id));
+    assert_eq!(moved.group, Some(fx.dsi_n2.id), "routed again");
+    assert_eq!(moved.level, Level::N2);
+    assert_eq!(moved.assignee, None, "back in the N2 queue, unassigned");
+    assert_eq!(moved.priority, Priority::High);
+    let mut conn = e.app.store().read().await.expect("read");
+    assert_eq!(conn.tags(t.id).await.expect("tags"), ["lsun"]);
+    drop(conn);
+    let v = view(&e.app, &e.admin().await, t.id).await;
+    let routing: Vec<_> = v
+        .timeline
+        .iter()
+        .filter(|en| en.kind == EntryKind::Routing)
+        .collect();
+    assert_eq!(routing.len(), 1, "one rule applied, written once");
+    assert_eq!(routing[0].body, "LSUN à l'expertise");
+    assert_eq!(routing[0].data["on"], "application_changed");
+    assert_eq!(routing[0].data["set"]["group"], "DSI-N2");
+
+    // Without such a rule, a reclassification leaves the group alone.
+    let other = submit(
+        &e,
+        &fx.director_a,
+        SubmitTicket {
+            application: Some(fx.lsun.id),
+            ..request("Autre livret", Some(fx.school_a.id))
+        },
+    )
+    .await;
+    assert_eq!(other.group, Some(fx.dsi_n2.id), "routed at creation");
+    let n2 = e.caller(&fx.agent_n2).await;
+    let back = e
+        .app
+        .change_application(&n2, other.id, fx.onde.id)
+        .await
+        .expect("reclassified");
+    assert_eq!(back.group, Some(fx.dsi_n2.id), "no rule for ONDE: it stays");
 }

@@ -3,11 +3,13 @@
 //! (aiosmtpd on loopback), and the tests read the delivered messages back: who got what, in
 //! which language, threaded on the ticket; nothing for one's own action; a retried job never
 //! mails twice; preferences (digest, off) and the always-sent notices; a delegate stands in for
-//! an absent agent; a refusal is recorded with the server's answer.
+//! an absent agent; a refusal is recorded with the server's answer; an SLA target nearly spent
+//! reaches the group's agents, a missed one the group's managers.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use guichet_app::absence::DeclareAbsence;
 use guichet_app::notify::{NotifySettings, SEND_KIND, TicketEvent};
+use guichet_app::sla::{CalendarInput, PolicyInput};
 use guichet_app::ticket::SubmitTicket;
 use guichet_app::{App, AppConfig, Caller, Clock};
 use guichet_core::person::Locale;
@@ -30,6 +32,7 @@ both_engines!(
     preferences_gather_a_digest_or_keep_quiet_but_essentials_go,
     an_absent_agents_delegate_is_told_too,
     a_refused_address_is_recorded_with_the_servers_answer,
+    a_near_target_tells_the_group_and_a_breach_its_managers,
 );
 
 #[derive(Debug)]
@@ -527,4 +530,107 @@ async fn a_refused_address_is_recorded_with_the_servers_answer(db: TestDb) {
         "{answer}"
     );
     assert_eq!(e.smtp.messages().len(), 4, "the agents were told of both");
+}
+
+async fn a_near_target_tells_the_group_and_a_breach_its_managers(db: TestDb) {
+    let e = env(&db).await;
+    let fx = &e.fx;
+    let admin = e.caller(&fx.admin).await;
+    let all = serde_json::json!(["00:00-24:00"]);
+    let cal = e
+        .app
+        .create_calendar(
+            &admin,
+            CalendarInput {
+                code: "H24".into(),
+                name: "24/7".into(),
+                definition: serde_json::json!({ "time_zone": "Europe/Paris",
+                    "territory": "metropole", "observes_holidays": false,
+                    "hours": { "mon": all, "tue": all, "wed": all, "thu": all, "fri": all,
+                        "sat": all, "sun": all } }),
+            },
+        )
+        .await
+        .expect("calendar");
+    e.app
+        .create_policy(
+            &admin,
+            PolicyInput {
+                code: "STD".into(),
+                name: "Standard".into(),
+                desk: fx.dsi_n1.desk,
+                application: None,
+                priority: None,
+                calendar: cal.id,
+                take_in_charge_minutes: 10,
+                resolve_minutes: 600,
+                warn_percent: 50,
+                breach_raise_priority: false,
+                breach_next_level: true,
+            },
+        )
+        .await
+        .expect("policy");
+    // Lucas (agent_n1_bis) manages DSI-N1; Sophie (agent_n1) only works in it.
+    e.app
+        .set_group_manager(&admin, fx.dsi_n1.id, fx.agent_n1_bis.id, true)
+        .await
+        .expect("manager");
+    let t = e.submit(&fx.director_a, "Vidéoprojecteur muet").await;
+    e.run_jobs().await;
+    let before = |p: &Person| e.subjects(p).len();
+    let (n1, bis, n2) = (
+        before(&fx.agent_n1),
+        before(&fx.agent_n1_bis),
+        before(&fx.agent_n2),
+    );
+
+    // 6 minutes: more than half of the 10 minutes to take it in charge are spent.
+    e.clock.advance(Duration::minutes(6));
+    let report = e.app.sla_sweep().await.expect("sweep");
+    assert_eq!(report.warned, 1, "{report:?}");
+    e.run_jobs().await;
+    // The helper decoding encoded words may split a word across them: spaces do not count.
+    let bare = |s: &str| s.replace(' ', "");
+    let warning = format!(
+        "[Guichet #{}] Délai bientôt dépassé : Vidéoprojecteur muet",
+        t.reference
+    );
+    for p in [&fx.agent_n1, &fx.agent_n1_bis] {
+        let subjects = e.subjects(p);
+        assert_eq!(
+            subjects.last().map(|s| bare(s)),
+            Some(bare(&warning)),
+            "{subjects:?}"
+        );
+    }
+    assert_eq!(
+        e.subjects(&fx.director_a)
+            .iter()
+            .filter(|s| s.contains("Délai"))
+            .count(),
+        0
+    );
+
+    // 11 minutes: missed. The ticket goes up to N2; DSI-N1's manager is told, and only them.
+    e.clock.advance(Duration::minutes(5));
+    let report = e.app.sla_sweep().await.expect("sweep");
+    assert_eq!(report.breached, 1, "{report:?}");
+    e.run_jobs().await;
+    let manager = e.smtp.messages_to(&fx.agent_n1_bis.email);
+    assert_eq!(manager.len(), bis + 2, "the warning, then the breach");
+    let last = decode(manager.last().expect("the breach"));
+    assert!(last.contains("a dépassé son délai d'engagement"), "{last}");
+    assert!(
+        last.contains("DSI-N2") || last.contains("Expertise"),
+        "the queue it is in now: {last}"
+    );
+    assert_eq!(e.subjects(&fx.agent_n1).len(), n1 + 1, "the warning only");
+    assert!(
+        e.subjects(&fx.agent_n2)
+            .iter()
+            .skip(n2)
+            .all(|s| !s.contains("Délai")),
+        "N2 has no manager"
+    );
 }

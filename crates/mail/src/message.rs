@@ -16,7 +16,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Notice {
     /// The template family: `received`, `taken`, `reply`, `waiting`, `resolved`, `closed`,
-    /// `reopened`, `assigned`, `queued`, `escalated`, `transferred`, `answered`.
+    /// `reopened`, `assigned`, `queued`, `escalated`, `transferred`, `answered`, `sla_warning`,
+    /// `sla_breached`.
     pub kind: String,
     /// `fr` or `en`: the recipient's language.
     pub lang: String,

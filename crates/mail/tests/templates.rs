@@ -19,6 +19,8 @@ const KINDS: &[&str] = &[
     "escalated",
     "transferred",
     "answered",
+    "sla_warning",
+    "sla_breached",
 ];
 
 fn ftl_keys(lang: &str) -> Vec<String> {

@@ -212,6 +212,21 @@ impl Conn {
         })
     }
 
+    /// The group's managers (members told of its SLA breaches).
+    pub async fn group_managers(&mut self, group: GroupId) -> Result<Vec<PersonId>, StoreError> {
+        on!(self, |c| {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT person_id FROM group_member WHERE group_id = $1 AND manager ORDER BY person_id",
+            )
+            .bind(group.0)
+            .fetch_all(c)
+            .await?
+            .into_iter()
+            .map(PersonId)
+            .collect())
+        })
+    }
+
     pub async fn group_members(&mut self, group: GroupId) -> Result<Vec<PersonId>, StoreError> {
         on!(self, |c| {
             Ok(sqlx::query_scalar::<_, i64>(
@@ -227,8 +242,29 @@ impl Conn {
     }
 }
 
-/// Administration of memberships: taking an agent out of a group.
+/// Administration of memberships: taking an agent out of a group, naming its managers.
 impl Tx {
+    /// Makes a member a manager of the group or not; `false` when they are not a member.
+    pub async fn set_manager(
+        &mut self,
+        group: GroupId,
+        person: PersonId,
+        manager: bool,
+    ) -> Result<bool, StoreError> {
+        let n = on!(self, |c| {
+            sqlx::query(
+                "UPDATE group_member SET manager = $3 WHERE group_id = $1 AND person_id = $2",
+            )
+            .bind(group.0)
+            .bind(person.0)
+            .bind(manager)
+            .execute(c)
+            .await?
+            .rows_affected()
+        });
+        Ok(n > 0)
+    }
+
     /// Takes a person out of a group; `false` when they were not a member.
     pub async fn remove_member(
         &mut self,

@@ -87,6 +87,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0017_mailbox_lease.sql"),
         postgres: include_str!("../../../migrations/postgres/0017_mailbox_lease.sql"),
     },
+    Migration {
+        version: 20,
+        name: "routing_admin",
+        sqlite: include_str!("../../../migrations/sqlite/0020_routing_admin.sql"),
+        postgres: include_str!("../../../migrations/postgres/0020_routing_admin.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

@@ -173,12 +173,30 @@ impl Conn {
         &mut self,
         limit: i64,
     ) -> Result<Vec<RecentTicket>, StoreError> {
+        self.facts_up_to(TicketId(i64::MAX), limit).await
+    }
+
+    /// One ticket as rules see it now (its application changed: rules run again).
+    pub async fn ticket_facts(&mut self, id: TicketId) -> Result<TicketFacts, StoreError> {
+        match self.facts_up_to(id, 1).await?.pop() {
+            Some(t) if t.id == id => Ok(t.facts),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// The `limit` tickets with the highest ids up to `last`, newest first.
+    async fn facts_up_to(
+        &mut self,
+        last: TicketId,
+        limit: i64,
+    ) -> Result<Vec<RecentTicket>, StoreError> {
         let roles: Vec<(i64, String)> = on!(self, |c| {
             sqlx::query_as(
                 "SELECT DISTINCT person_id, kind FROM person_role WHERE person_id IN
-                    (SELECT requester_id FROM ticket ORDER BY id DESC LIMIT $1)",
+                    (SELECT requester_id FROM ticket WHERE id <= $2 ORDER BY id DESC LIMIT $1)",
             )
             .bind(limit)
+            .bind(last.0)
             .fetch_all(c)
             .await?
         });
@@ -195,9 +213,10 @@ impl Conn {
                     (SELECT e.body FROM ticket_entry e WHERE e.ticket_id = t.id
                         AND e.kind = 'submitted' ORDER BY e.id LIMIT 1) AS body
                  FROM ticket t LEFT JOIN application a ON a.id = t.application_id
-                 ORDER BY t.id DESC LIMIT $1",
+                 WHERE t.id <= $2 ORDER BY t.id DESC LIMIT $1",
             )
             .bind(limit)
+            .bind(last.0)
             .fetch_all(c)
             .await?;
             rows.iter()

@@ -90,6 +90,46 @@ impl App {
         Ok(())
     }
 
+    /// Makes a member of `group` one of its managers, or no longer one: managers are told
+    /// when a ticket of the group misses an SLA target. Administrators only; not a member is
+    /// not found.
+    pub async fn set_group_manager(
+        &self,
+        caller: &Caller,
+        group: GroupId,
+        person: PersonId,
+        manager: bool,
+    ) -> Result<(), AppError> {
+        may_global(&caller.subject, GlobalAction::Administer)?;
+        let now = self.now();
+        let mut tx = self.store().write().await?;
+        if !tx.set_manager(group, person, manager).await? {
+            return Err(AppError::NotFound("member"));
+        }
+        audit(
+            &mut tx,
+            caller,
+            "group.set_manager",
+            "group",
+            group.to_string(),
+            json!({ "person": person, "manager": manager }),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The managers of a group. Administrators only.
+    pub async fn group_managers(
+        &self,
+        caller: &Caller,
+        group: GroupId,
+    ) -> Result<Vec<PersonId>, AppError> {
+        may_global(&caller.subject, GlobalAction::Administer)?;
+        Ok(self.store().read().await?.group_managers(group).await?)
+    }
+
     /// The groups a person works in, with their names. Administrators only.
     pub async fn groups_of_person(
         &self,

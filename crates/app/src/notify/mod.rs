@@ -138,6 +138,20 @@ impl App {
             Some(g) => tx.group_members(g).await?,
             None => Vec::new(),
         };
+        // At a breach, the managers of the group that missed the target, which the same
+        // event may have escalated the ticket away from.
+        let group_managers = if event.kind == EventKind::SlaBreached {
+            let missed = match p["details"]["escalation"]["group"]["from"].as_str() {
+                Some(code) => tx.group_by_code(code).await.ok().map(|g| g.id),
+                None => group,
+            };
+            match missed {
+                Some(g) => tx.group_managers(g).await?,
+                None => Vec::new(),
+            }
+        } else {
+            Vec::new()
+        };
         let situation = Situation {
             event: event.kind,
             actor: event.actor,
@@ -147,6 +161,7 @@ impl App {
             waiting_on_requester,
             assignee,
             group_members,
+            group_managers,
         };
         let mut list: Vec<(PersonId, &'static str, Option<PersonId>)> =
             recipients::recipients(&situation)

@@ -4,7 +4,8 @@
 //! Requester (and watchers, "as the requester"): received, taken in charge, public reply,
 //! waiting for their answer, resolved, closed, reopened. Agents: assigned to them, a new
 //! ticket in their group's queue, escalated or transferred to their group, the requester
-//! answered (to the assignee, else the group). Nobody is told of their own action, except the
+//! answered (to the assignee, else the group); an SLA target nearly spent (the group's agents)
+//! and missed (the group's managers, members flagged `manager`). Nobody is told of their own action, except the
 //! acknowledgement of a request one submitted oneself. Delegates of absent agents are added
 //! by the caller, which knows the absences.
 
@@ -29,6 +30,9 @@ pub struct Situation {
     pub assignee: Option<PersonId>,
     /// The agents of the ticket's group after the event.
     pub group_members: Vec<PersonId>,
+    /// The managers of the group concerned: at a breach, the group that missed the target
+    /// (the ticket may have been escalated away from it by the same event).
+    pub group_managers: Vec<PersonId>,
 }
 
 /// One recipient and the kind of notice they get.
@@ -76,6 +80,15 @@ fn agent_notices(s: &Situation) -> Vec<Recipient> {
         E::Transferred => to_group("transferred"),
         E::RequesterReplied => to_assignee_or_group("answered"),
         E::Reopened => to_assignee_or_group("reopened"),
+        E::SlaWarning => to_group("sla_warning"),
+        E::SlaBreached => s
+            .group_managers
+            .iter()
+            .map(|p| Recipient {
+                person: *p,
+                kind: "sla_breached",
+            })
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -117,6 +130,7 @@ mod tests {
             waiting_on_requester: false,
             assignee: Some(AGENT),
             group_members: vec![AGENT, MATE],
+            group_managers: vec![MATE],
         }
     }
 
@@ -175,5 +189,23 @@ mod tests {
         // Taking a ticket oneself tells no agent.
         let s = situation(EventKind::TakenInCharge, AGENT);
         assert!(kinds(&s).iter().all(|(p, _)| *p < 10));
+    }
+
+    #[test]
+    fn a_nearly_spent_target_tells_the_group_and_a_missed_one_its_managers() {
+        let s = situation(EventKind::SlaWarning, AGENT);
+        // The sweep acts as the system: nobody is left out as the actor.
+        let s = Situation { actor: None, ..s };
+        assert_eq!(kinds(&s), vec![(10, "sla_warning"), (11, "sla_warning")]);
+        let s = Situation {
+            actor: None,
+            ..situation(EventKind::SlaBreached, AGENT)
+        };
+        assert_eq!(kinds(&s), vec![(11, "sla_breached")]);
+        let s = Situation {
+            group_managers: Vec::new(),
+            ..s
+        };
+        assert!(kinds(&s).is_empty(), "a group without a manager: nobody");
     }
 }

@@ -2,13 +2,16 @@
 
 use super::DeskPlan;
 use crate::sla::clock;
+use crate::ticket::change::Change;
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
 use guichet_core::PersonId;
 use guichet_core::desk::Level;
+use guichet_core::lifecycle::Move;
 use guichet_core::org::OrgPath;
 use guichet_core::routing::{self, Outcome, TicketFacts, Trigger};
 use guichet_core::sla::select_policy;
+use guichet_core::ticket::EntryKind;
 use guichet_core::ticket::{Channel, Priority, TicketType};
 use guichet_store::application::Application;
 use guichet_store::desk::Group;
@@ -212,4 +215,85 @@ fn decided_by(o: &Outcome, rule: &str) -> Value {
         put("sla_policy", Some(&d.rule), json!(d.value));
     }
     json!({ "rule": rule, "set": set })
+}
+
+impl App {
+    /// Runs the rules of the ticket's desk that ask to run again when its application changes
+    /// (their `on` lists `application_changed`), inside the change's transaction: group (back to
+    /// its queue, unassigned), level, priority, tags and watchers; each applied rule written
+    /// on the timeline. The application a rule would set and its SLA policy are left alone:
+    /// the application was just chosen by a person, and a policy is chosen at submission.
+    /// Returns the names of the applied rules.
+    pub(crate) async fn reroute_on_application_change(
+        &self,
+        c: &mut Change<'_>,
+    ) -> Result<Vec<String>, AppError> {
+        let Some(group) = c.ticket.group else {
+            return Ok(Vec::new());
+        };
+        let desk = c.tx.group(group).await?.desk;
+        let plan = self.desk_plan(desk).await?;
+        let wanted = |r: &routing::Rule| r.enabled && r.on.contains(&Trigger::ApplicationChanged);
+        if !plan.rules.rules.iter().any(wanted) {
+            return Ok(Vec::new());
+        }
+        let mut facts = c.tx.ticket_facts(c.ticket.id).await?;
+        // The row read above is the one before this change is saved.
+        facts.application = match c.ticket.application {
+            Some(a) => Some(c.tx.application(a).await?.code),
+            None => None,
+        };
+        facts.priority = c.ticket.priority;
+        let result = routing::evaluate(&plan.rules, &facts, Trigger::ApplicationChanged);
+        let o = &result.outcome;
+        let mut target = o
+            .group
+            .as_ref()
+            .and_then(|d| plan.groups.get(&d.value))
+            .cloned();
+        if target.is_none()
+            && let Some(level) = o.level.as_ref().map(|d| d.value)
+        {
+            let mut same: Vec<&Group> = plan
+                .groups
+                .values()
+                .filter(|g| g.desk == desk && g.level == level)
+                .collect();
+            same.sort_by(|a, b| a.code.cmp(&b.code));
+            target = same.first().map(|g| (*g).clone());
+        }
+        if let Some(g) = target
+            && Some(g.id) != c.ticket.group
+            // A ticket that can no longer go back to a queue stays where it is.
+            && c.apply(Move::Requeue).is_ok()
+        {
+            c.ticket.group = Some(g.id);
+            c.ticket.level = g.level;
+            c.ticket.assignee = None;
+        }
+        if let Some(d) = &o.priority {
+            c.ticket.priority = d.value;
+        }
+        if !o.tags.is_empty() {
+            c.tx.add_tags(c.ticket.id, &o.tags).await?;
+        }
+        for email in &o.watchers {
+            if let Ok(p) = c.tx.person_by_email(email).await
+                && p.active
+                && !c.ticket.watchers.contains(&p.id)
+            {
+                c.tx.add_watcher(c.ticket.id, p.id).await?;
+                c.ticket.watchers.push(p.id);
+            }
+        }
+        let mut names = Vec::new();
+        for applied in &result.matched {
+            let mut data = decided_by(o, &applied.name);
+            data["on"] = json!(Trigger::ApplicationChanged.as_str());
+            c.entry(EntryKind::Routing, false, &applied.name, data)
+                .await?;
+            names.push(applied.name.clone());
+        }
+        Ok(names)
+    }
 }

@@ -129,8 +129,8 @@ impl App {
             .await
     }
 
-    /// Reclassifies the request under another application. The group stays: moving it is an
-    /// assignment, an escalation or a transfer.
+    /// Reclassifies the request under another application. The group stays, unless a rule of
+    /// the desk that runs on application changes moves it (written on the timeline).
     pub async fn change_application(
         &self,
         caller: &Caller,
@@ -145,10 +145,15 @@ impl App {
             c.tx.application(application)
                 .await
                 .or_not_found("application")?;
-        let data = json!({ "from": c.ticket.application, "to": app.id, "code": app.code });
+        let mut data = json!({ "from": c.ticket.application, "to": app.id, "code": app.code });
         c.ticket.application = Some(app.id);
         c.entry(EntryKind::ApplicationChange, true, "", data.clone())
             .await?;
+        // Rules that ask for it run again on the reclassified ticket, in the same change.
+        let rules = self.reroute_on_application_change(&mut c).await?;
+        if !rules.is_empty() {
+            data["rules"] = json!(rules);
+        }
         c.finish(EventKind::ApplicationChanged, "change_application", data)
             .await
     }

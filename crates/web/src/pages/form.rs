@@ -116,8 +116,21 @@ impl FormErrors {
     /// Adds an error on `field` with the message of `code` (`form-error-<code>` in pages.ftl,
     /// else the API's `field-<code>`).
     pub fn add(&mut self, lang: Lang, field: &str, code: &str, args: &[(&str, Value)]) {
-        let slug = code.replace('.', "-");
         let label = text(lang, &format!("field-label-{field}"), &[]);
+        self.add_labelled(lang, field, &label, code, args);
+    }
+
+    /// [`FormErrors::add`] for a field whose label is not a fixed text (a numbered row of a
+    /// form: "Condition 2: value").
+    pub fn add_labelled(
+        &mut self,
+        lang: Lang,
+        field: &str,
+        label: &str,
+        code: &str,
+        args: &[(&str, Value)],
+    ) {
+        let slug = code.replace('.', "-");
         let mut all: Vec<(&str, Value)> = args.to_vec();
         all.push(("field", Value::from(label)));
         let page_key = format!("form-error-{slug}");

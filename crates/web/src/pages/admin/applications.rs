@@ -2,7 +2,7 @@
 //! them in an email subject (mail intake matches them) and their default group; a form to
 //! create one; `/admin/applications/{id}`: editing one (its code stays).
 
-use super::{Notice, admin_only, path_id, refusal};
+use super::{Notice, admin_only, path_id, refused_on, settle};
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::{Fields, FormErrors};
@@ -10,7 +10,7 @@ use crate::pages::visitor::SignedIn;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use guichet_app::AppError;
 use guichet_app::admin::ApplicationInput;
 use guichet_core::{ApplicationId, GroupId};
@@ -141,20 +141,18 @@ pub async fn create(
             .await
     }
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to("/admin/applications?done=created").into_response()),
-        Err(e) => {
-            let e = match e {
-                AppError::NotFound("default group") => {
-                    AppError::invalid("default_group", "invalid")
-                }
-                other => other,
-            };
-            let errors = refusal(s.visitor.lang, "app", "code", e)?;
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render_list(&state, &s, status, &errors, None, &f).await
-        }
-    }
+    let result = result.map_err(|e| match e {
+        AppError::NotFound("default group") => AppError::invalid("default_group", "invalid"),
+        other => other,
+    });
+    let (state, s, f) = (&state, &s, &f);
+    settle(
+        result,
+        |_| "/admin/applications?done=created".into(),
+        refused_on(s, "app", "code"),
+        |status, errors| async move { render_list(state, s, status, &errors, None, f).await },
+    )
+    .await
 }
 
 async fn render_one(
@@ -238,16 +236,14 @@ pub async fn update(
         state.app.update_application(&s.caller, id, input).await
     }
     .await;
-    match result {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/admin/applications/{}?done=updated", id.0)).into_response())
-        }
-        Err(e) => {
-            let errors = refusal(s.visitor.lang, "app", "name", e)?;
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render_one(&state, &s, id, status, &errors, None, Some(&f)).await
-        }
-    }
+    let (state, s, f) = (&state, &s, &f);
+    settle(
+        result,
+        |_| format!("/admin/applications/{}?done=updated", id.0),
+        refused_on(s, "app", "name"),
+        |status, errors| async move { render_one(state, s, id, status, &errors, None, Some(f)).await },
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `/admin/desks`: the desks (guichets) with their groups, and a form to create one.
 
-use super::{Notice, admin_only, refusal};
+use super::{Notice, admin_only, refused_on, settle};
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::{Fields, FormErrors};
@@ -8,7 +8,7 @@ use crate::pages::visitor::SignedIn;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde_json::json;
 
 async fn render(
@@ -74,19 +74,12 @@ pub async fn create(
         .app
         .create_desk(&s.caller, &f.text("desk-code"), &f.text("desk-name"), None)
         .await;
-    match result {
-        Ok(_) => Ok(Redirect::to("/admin/desks?done=created").into_response()),
-        Err(e) => {
-            let errors = refusal(s.visitor.lang, "desk", "code", e)?;
-            render(
-                &state,
-                &s,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &errors,
-                None,
-                &f,
-            )
-            .await
-        }
-    }
+    let (state, s, f) = (&state, &s, &f);
+    settle(
+        result,
+        |_| "/admin/desks?done=created".into(),
+        refused_on(s, "desk", "code"),
+        |status, errors| async move { render(state, s, status, &errors, None, f).await },
+    )
+    .await
 }

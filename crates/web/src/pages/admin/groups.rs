@@ -1,7 +1,7 @@
 //! `/admin/groups`: every desk's groups (code, name, level N0–N3, expertise) and a form to
 //! create one; `/admin/groups/{id}`: a group's agents, adding one by email, taking one out.
 
-use super::{Notice, admin_only, id_field, path_id, refusal};
+use super::{Notice, admin_only, id_field, path_id, refused_on, settle};
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::{Fields, FormErrors};
@@ -118,36 +118,19 @@ pub async fn create(
             .await
     }
     .await;
-    match result {
-        Ok(g) => {
-            Ok(Redirect::to(&format!("/admin/groups/{}?done=created", g.id.0)).into_response())
-        }
-        Err(AppError::NotFound("desk")) => {
-            let e = AppError::invalid("desk", "invalid");
-            let errors = refusal(s.visitor.lang, "group", "code", e)?;
-            render_list(
-                &state,
-                &s,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &errors,
-                None,
-                &f,
-            )
-            .await
-        }
-        Err(e) => {
-            let errors = refusal(s.visitor.lang, "group", "code", e)?;
-            render_list(
-                &state,
-                &s,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &errors,
-                None,
-                &f,
-            )
-            .await
-        }
-    }
+    // An unknown desk is a wrong choice in the form, not a missing page.
+    let result = result.map_err(|e| match e {
+        AppError::NotFound("desk") => AppError::invalid("desk", "invalid"),
+        other => other,
+    });
+    let (state, s, f) = (&state, &s, &f);
+    settle(
+        result,
+        |g| format!("/admin/groups/{}?done=created", g.id.0),
+        refused_on(s, "group", "code"),
+        |status, errors| async move { render_list(state, s, status, &errors, None, f).await },
+    )
+    .await
 }
 
 async fn render_group(
@@ -160,6 +143,7 @@ async fn render_group(
     typed: &Fields,
 ) -> Result<Response, PageError> {
     let (group, members) = state.app.group_members(&s.caller, id).await?;
+    let managers = state.app.group_managers(&s.caller, id).await?;
     let desk = state
         .app
         .list_desks()
@@ -177,6 +161,7 @@ async fn render_group(
         },
         "members": members.iter().map(|p| json!({
             "id": p.id.0, "name": p.display_name, "email": p.email, "active": p.active,
+            "manager": managers.contains(&p.id),
         })).collect::<Vec<_>>(),
         "errors": errors,
         "done": done,
@@ -195,7 +180,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     admin_only(&s)?;
     let id = GroupId(path_id(&id)?);
-    let done = notice.of(&["created", "added", "removed"]);
+    let done = notice.of(&["created", "added", "removed", "manager"]);
     let none = Fields::default();
     render_group(
         &state,
@@ -218,18 +203,18 @@ pub async fn add_member(
     admin_only(&s)?;
     let id = GroupId(path_id(&id)?);
     let f = Fields::read(&s.visitor, &body)?;
-    match state
+    let result = state
         .app
         .add_member_by_email(&s.caller, id, &f.text("member-email"))
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/groups/{}?done=added", id.0)).into_response()),
-        Err(e) => {
-            let errors = refusal(s.visitor.lang, "member", "email", e)?;
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render_group(&state, &s, id, status, &errors, None, &f).await
-        }
-    }
+        .await;
+    let (state, s, f) = (&state, &s, &f);
+    settle(
+        result,
+        |_| format!("/admin/groups/{}?done=added", id.0),
+        refused_on(s, "member", "email"),
+        |status, errors| async move { render_group(state, s, id, status, &errors, None, f).await },
+    )
+    .await
 }
 
 pub async fn remove_member(
@@ -244,4 +229,23 @@ pub async fn remove_member(
     Fields::read(&s.visitor, &body)?;
     state.app.remove_member(&s.caller, id, person).await?;
     Ok(Redirect::to(&format!("/admin/groups/{}?done=removed", id.0)).into_response())
+}
+
+/// Makes a member one of the group's managers (told of its SLA breaches), or no longer one.
+pub async fn set_manager(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((id, person)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    admin_only(&s)?;
+    let id = GroupId(path_id(&id)?);
+    let person = PersonId(path_id(&person)?);
+    let f = Fields::read(&s.visitor, &body)?;
+    let manager = f.get("manager") == Some("yes");
+    state
+        .app
+        .set_group_manager(&s.caller, id, person, manager)
+        .await?;
+    Ok(Redirect::to(&format!("/admin/groups/{}?done=manager", id.0)).into_response())
 }

@@ -1,6 +1,6 @@
 //! The administration pages (`/admin`): desks, groups and their agents, applications and their
 //! email keywords, people (roles, deactivation, administration, memberships) and the job queue's
-//! failing and dead jobs. Administrators only: anyone else gets the not-found page, as the
+//! failing and dead jobs; routing rules, business-hours calendars and SLA policies. Administrators only: anyone else gets the not-found page, as the
 //! workspace does for non-agents.
 //!
 //! Handlers parse, call one `guichet-app` use case (which checks the permission again and
@@ -8,10 +8,13 @@
 //! field (422), a success redirects with a notice (POST, then GET).
 
 mod applications;
+mod calendars;
 mod desks;
 mod groups;
 mod jobs;
 mod quarantine;
+mod rules;
+mod sla;
 mod users;
 
 use super::error::PageError;
@@ -21,10 +24,12 @@ use crate::AppState;
 use crate::i18n::Lang;
 use axum::Router;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use guichet_app::AppError;
 use serde::Deserialize;
+use std::future::Future;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -36,6 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/groups/{id}/members/{person}/remove",
             post(groups::remove_member),
+        )
+        .route(
+            "/admin/groups/{id}/members/{person}/manager",
+            post(groups::set_manager),
         )
         .route(
             "/admin/applications",
@@ -58,6 +67,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/quarantine/{id}", get(quarantine::show))
         .route("/admin/quarantine/{id}/release", post(quarantine::release))
         .route("/admin/quarantine/{id}/delete", post(quarantine::delete))
+        .merge(rules::routes())
+        .merge(calendars::routes())
+        .merge(sla::routes())
 }
 
 /// Refuses anyone who does not administer: the administration is not found for them.
@@ -107,6 +119,33 @@ pub fn refusal(
         _ => return Err(e.into()),
     }
     Ok(errors)
+}
+
+/// How a form's POST ends: the use case's answer becomes a redirect to `to(value)` (POST, then
+/// GET, with its notice), or `refuse` puts its refusal on the form's fields (usually
+/// [`refused_on`]) and `again` shows the form once more, answering 422.
+pub async fn settle<T, Fut>(
+    result: Result<T, AppError>,
+    to: impl FnOnce(&T) -> String,
+    refuse: impl FnOnce(AppError) -> Result<FormErrors, PageError>,
+    again: impl FnOnce(StatusCode, FormErrors) -> Fut,
+) -> Result<Response, PageError>
+where
+    Fut: Future<Output = Result<Response, PageError>>,
+{
+    match result {
+        Ok(v) => Ok(Redirect::to(&to(&v)).into_response()),
+        Err(e) => again(StatusCode::UNPROCESSABLE_ENTITY, refuse(e)?).await,
+    }
+}
+
+/// [`refusal`] as [`settle`] takes it: on `<form>-<field>`, else on `<form>-<fallback>`.
+pub fn refused_on<'a>(
+    s: &'a SignedIn,
+    form: &'a str,
+    fallback: &'a str,
+) -> impl FnOnce(AppError) -> Result<FormErrors, PageError> + 'a {
+    move |e| refusal(s.visitor.lang, form, fallback, e)
 }
 
 /// A form's id field (a `<select>` of desks, groups): a number, or an error on `field`.

@@ -18,10 +18,15 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use guichet_app::queue::{Queue, QueueFilters, QueueItem};
+use guichet_core::TicketId;
 use guichet_core::queue::{QueueKey, count_label};
+use guichet_core::sla::ClockState;
+use guichet_store::sla::{TargetRow, TicketSla};
+use guichet_store::ticket::Ticket;
 use minijinja::value::Value;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Tickets per queue page.
 pub(super) const PAGE_SIZE: i64 = 50;
@@ -163,10 +168,10 @@ pub(super) async fn show(
         .unwrap_or_else(|| key.clone());
     let query = params.filters_query();
     let now = state.app.now();
-    let rows = page
-        .as_ref()
-        .map(|p| rows(lang, &p.items, now))
-        .unwrap_or_default();
+    let rows = match &page {
+        Some(p) => rows(lang, &p.items, &slas(state, s, &p.items).await?, now),
+        None => Vec::new(),
+    };
     let next = page.as_ref().and_then(|p| p.next.as_ref()).map(|c| {
         let filters = if query.is_empty() {
             String::new()
@@ -210,8 +215,79 @@ pub(super) async fn show(
         .page_with(state, &s.visitor, status, "desk/queue.html", &page)
 }
 
-/// A list's rows as the queue and view pages show them.
-pub(super) fn rows(lang: Lang, items: &[QueueItem], now: DateTime<Utc>) -> Vec<serde_json::Value> {
+/// The SLA clocks of a page's tickets, in one query.
+pub(super) async fn slas(
+    state: &AppState,
+    s: &SignedIn,
+    items: &[QueueItem],
+) -> Result<HashMap<TicketId, TicketSla>, PageError> {
+    let tickets: Vec<Ticket> = items.iter().map(|i| i.ticket.clone()).collect();
+    Ok(state.app.listed_slas(&s.caller, &tickets).await?)
+}
+
+/// A wall-clock span as a row says it: minutes, hours, then days.
+fn span(lang: Lang, seconds: i64) -> String {
+    let minutes = seconds.max(0) / 60;
+    let (key, n) = match minutes {
+        m if m < 60 => ("desk-sla-minutes", m.max(1)),
+        m if m < 48 * 60 => ("desk-sla-hours", m / 60),
+        m => ("desk-sla-days", m / (24 * 60)),
+    };
+    text(lang, key, &[("n", Value::from(n))])
+}
+
+/// One target's badge: late (a breach, said in words), paused, or due in so long (a warning
+/// once the policy's share is spent); nothing once the target is met.
+fn target_badge(
+    lang: Lang,
+    target: &str,
+    t: &TargetRow,
+    now: DateTime<Utc>,
+) -> Option<serde_json::Value> {
+    let name = text(lang, &format!("desk-sla-{target}"), &[]);
+    let late = t.breached || (t.clock == ClockState::Running && t.due.is_some_and(|d| d <= now));
+    let (kind, label) = match t.clock {
+        ClockState::Stopped if !t.breached => return None,
+        _ if late => (
+            "error",
+            text(lang, "desk-sla-late", &[("target", Value::from(name))]),
+        ),
+        ClockState::Paused => (
+            "info",
+            text(lang, "desk-sla-paused", &[("target", Value::from(name))]),
+        ),
+        _ => {
+            let due = t.due?;
+            let left = span(lang, (due - now).num_seconds());
+            let warned = t.warn_at.is_some_and(|w| w <= now);
+            let args = [("target", Value::from(name)), ("left", Value::from(left))];
+            (
+                if warned { "warning" } else { "new" },
+                text(lang, "desk-sla-due", &args),
+            )
+        }
+    };
+    Some(json!({ "kind": kind, "label": label, "due": t.due.map(|d| d.to_rfc3339()) }))
+}
+
+/// A row's SLA badges: take in charge, then resolve.
+fn sla_badges(lang: Lang, sla: Option<&TicketSla>, now: DateTime<Utc>) -> Vec<serde_json::Value> {
+    let Some(sla) = sla else {
+        return Vec::new();
+    };
+    [("take", &sla.take_in_charge), ("resolve", &sla.resolve)]
+        .into_iter()
+        .filter_map(|(name, t)| target_badge(lang, name, t, now))
+        .collect()
+}
+
+/// A list's rows as the queue and view pages show them, with their SLA badges.
+pub(super) fn rows(
+    lang: Lang,
+    items: &[QueueItem],
+    slas: &HashMap<TicketId, TicketSla>,
+    now: DateTime<Utc>,
+) -> Vec<serde_json::Value> {
     items
         .iter()
         .map(|i| {
@@ -231,6 +307,7 @@ pub(super) fn rows(lang: Lang, items: &[QueueItem], now: DateTime<Utc>) -> Vec<s
                 "delegated": i.delegated_from.is_some(),
                 "age": ago(lang, t.created_at, now),
                 "created": t.created_at.to_rfc3339(),
+                "sla": sla_badges(lang, slas.get(&t.id), now),
             })
         })
         .collect()

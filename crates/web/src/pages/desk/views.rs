@@ -4,7 +4,7 @@
 
 use super::agent_only;
 use super::filters::{self, QueueParams};
-use super::queues::{PAGE_SIZE, rows, show as show_queue};
+use super::queues::{PAGE_SIZE, rows, show as show_queue, slas};
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::{Fields, FormErrors, encode};
@@ -99,7 +99,7 @@ pub async fn show(
     let page = json!({
         "id": id,
         "name": view.name,
-        "rows": rows(s.visitor.lang, &page.items, state.app.now()),
+        "rows": rows(s.visitor.lang, &page.items, &slas(&state, &s, &page.items).await?, state.app.now()),
         "next_page": next,
         "sort": sort.as_str(),
         "done": params.done.filter(|d| d == "saved"),
