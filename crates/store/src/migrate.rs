@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0015_directory.sql"),
         postgres: include_str!("../../../migrations/postgres/0015_directory.sql"),
     },
+    Migration {
+        version: 19,
+        name: "sign_on",
+        sqlite: include_str!("../../../migrations/sqlite/0019_sign_on.sql"),
+        postgres: include_str!("../../../migrations/postgres/0019_sign_on.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
