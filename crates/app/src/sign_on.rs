@@ -61,8 +61,10 @@ pub enum SignOnError {
 
 fn clean_email(e: &str) -> Option<String> {
     let e = e.trim().to_lowercase();
-    (e.len() <= 320 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')))
-        .then_some(e)
+    (e.len() <= 320
+        && e.split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.')))
+    .then_some(e)
 }
 
 impl App {

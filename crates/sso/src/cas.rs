@@ -102,9 +102,10 @@ pub fn parse_validation(xml: &str) -> Result<CasUser, SsoError> {
         .to_owned();
     let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if let Some(attrs) = child(ok, "attributes") {
-        for a in attrs.children().filter(|c| {
-            c.is_element() && c.tag_name().namespace() == Some(CAS_NS)
-        }) {
+        for a in attrs
+            .children()
+            .filter(|c| c.is_element() && c.tag_name().namespace() == Some(CAS_NS))
+        {
             let value = a.text().unwrap_or("").trim().to_owned();
             attributes
                 .entry(a.tag_name().name().to_owned())
@@ -153,7 +154,7 @@ mod tests {
         let xml = r#"<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">
           <cas:authenticationFailure code="INVALID_TICKET">Ticket ST-1 not recognized</cas:authenticationFailure>
           </cas:serviceResponse>"#;
-        let e = parse_validation(xml).unwrap_err();
+        let e = parse_validation(xml).expect_err("refused");
         assert!(matches!(e, SsoError::Refused(m) if m.starts_with("INVALID_TICKET")));
         assert!(parse_validation("<html>").is_err());
         // A look-alike in another namespace proves nothing.

@@ -154,10 +154,16 @@ impl SsoConfig {
             .cas
             .iter()
             .map(|c| ("cas", &c.id, &c.label, &c.url))
-            .chain(self.oidc.iter().map(|o| ("oidc", &o.id, &o.label, &o.issuer)))
+            .chain(
+                self.oidc
+                    .iter()
+                    .map(|o| ("oidc", &o.id, &o.label, &o.issuer)),
+            )
         {
             if !valid_id(id) {
-                return Err(format!("sso.{kind}.id: {id:?} must be letters, digits, - or _"));
+                return Err(format!(
+                    "sso.{kind}.id: {id:?} must be letters, digits, - or _"
+                ));
             }
             if !seen.insert((kind, id.as_str())) {
                 return Err(format!("sso.{kind}.id: {id:?} is used twice"));
@@ -166,7 +172,9 @@ impl SsoConfig {
                 return Err(format!("sso.{kind}.label: empty for {id:?}"));
             }
             if !http_url(url) {
-                return Err(format!("sso.{kind} {id:?}: the URL must start with https://"));
+                return Err(format!(
+                    "sso.{kind} {id:?}: the URL must start with https://"
+                ));
             }
         }
         for o in &self.oidc {
@@ -203,10 +211,10 @@ mod tests {
         let mut c: SsoConfig = toml_like(
             r#"{"public_url": "https://g.example", "cas": [{"id": "e nt", "label": "ENT", "url": "https://cas.example"}]}"#,
         );
-        assert!(c.validate().unwrap_err().contains("sso.cas.id"));
+        assert!(c.validate().expect_err("refused").contains("sso.cas.id"));
         c.cas[0].id = "ent".into();
         c.cas.push(c.cas[0].clone());
-        assert!(c.validate().unwrap_err().contains("used twice"));
+        assert!(c.validate().expect_err("refused").contains("used twice"));
     }
 
     fn toml_like(json: &str) -> SsoConfig {

@@ -75,7 +75,10 @@ async fn get_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, SsoError> {
     let res = http.get(url).send().await?;
     if !res.status().is_success() {
-        return Err(SsoError::Unreachable(format!("{url}: HTTP {}", res.status())));
+        return Err(SsoError::Unreachable(format!(
+            "{url}: HTTP {}",
+            res.status()
+        )));
     }
     res.json()
         .await
@@ -182,7 +185,10 @@ impl OidcClient {
             let info: Map<String, Value> = {
                 let res = self.http.get(url).bearer_auth(access).send().await?;
                 if !res.status().is_success() {
-                    return Err(SsoError::Refused(format!("userinfo: HTTP {}", res.status())));
+                    return Err(SsoError::Refused(format!(
+                        "userinfo: HTTP {}",
+                        res.status()
+                    )));
                 }
                 res.json()
                     .await

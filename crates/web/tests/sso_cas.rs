@@ -11,14 +11,24 @@ use guichet_testkit::cas::{CasAccount, CasServer};
 use guichet_testkit::{TestDb, both_engines};
 use sso_common::{Browser, Hop, Listener, Site};
 
-fn provider(id: &str, url: &str, version: CasVersion, match_by: MatchBy, unknown: Unknown) -> CasConfig {
+fn provider(
+    id: &str,
+    url: &str,
+    version: CasVersion,
+    match_by: MatchBy,
+    unknown: Unknown,
+) -> CasConfig {
     CasConfig {
         id: id.into(),
         label: format!("ENT {id}"),
         url: url.into(),
         version,
         match_by,
-        attribute: if match_by == MatchBy::Email { "mail".into() } else { String::new() },
+        attribute: if match_by == MatchBy::Email {
+            "mail".into()
+        } else {
+            String::new()
+        },
         email_attribute: "mail".into(),
         name_attribute: "givenName".into(),
         unknown,
@@ -42,9 +52,27 @@ async fn site(db: TestDb) -> (Site, CasServer) {
     let sso = SsoConfig {
         cas: vec![
             provider("ent", &url, CasVersion::V3, MatchBy::Uid, Unknown::Refuse),
-            provider("ent-mail", &url, CasVersion::V3, MatchBy::Email, Unknown::Refuse),
-            provider("ent-open", &url, CasVersion::V3, MatchBy::Uid, Unknown::Create),
-            provider("ent-v2", &url, CasVersion::V2, MatchBy::Uid, Unknown::Refuse),
+            provider(
+                "ent-mail",
+                &url,
+                CasVersion::V3,
+                MatchBy::Email,
+                Unknown::Refuse,
+            ),
+            provider(
+                "ent-open",
+                &url,
+                CasVersion::V3,
+                MatchBy::Uid,
+                Unknown::Create,
+            ),
+            provider(
+                "ent-v2",
+                &url,
+                CasVersion::V2,
+                MatchBy::Uid,
+                Unknown::Refuse,
+            ),
         ],
         ..SsoConfig::default()
     };
@@ -57,21 +85,36 @@ async fn site(db: TestDb) -> (Site, CasServer) {
 async fn through_cas(b: &mut Browser, site: &Site, start: &str, username: &str) -> Hop {
     let form = b.get(start).await;
     assert_eq!(form.status, 200, "the CAS login page: {}", form.body);
-    let mut fields: Vec<(String, String)> = ["csrfmiddlewaretoken", "lt", "service", "renew", "gateway", "method"]
-        .iter()
-        .filter_map(|n| form.hidden(n).map(|v| ((*n).to_owned(), v)))
-        .collect();
+    let mut fields: Vec<(String, String)> = [
+        "csrfmiddlewaretoken",
+        "lt",
+        "service",
+        "renew",
+        "gateway",
+        "method",
+    ]
+    .iter()
+    .filter_map(|n| form.hidden(n).map(|v| ((*n).to_owned(), v)))
+    .collect();
     fields.push(("username".into(), username.into()));
     fields.push(("password".into(), "secret".into()));
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let url = form.url.split('?').next().unwrap_or("").to_owned()
         + "?"
         + form.url.split_once('?').map(|(_, q)| q).unwrap_or("");
     let posted = b.post_once(&url, &pairs).await;
     let back = b
-        .follow_until(posted, |n| n.starts_with(&format!("{}/sso/cas/", site.base)))
+        .follow_until(posted, |n| {
+            n.starts_with(&format!("{}/sso/cas/", site.base))
+        })
         .await;
-    let to = back.location.clone().unwrap_or_else(|| panic!("no ticket: {}", back.body));
+    let to = back
+        .location
+        .clone()
+        .unwrap_or_else(|| panic!("no ticket: {}", back.body));
     assert!(to.contains("ticket=ST-"), "{to}");
     b.get_once(&to).await
 }
@@ -86,7 +129,10 @@ async fn signs_in_with_cas_and_renews_the_session(db: TestDb) {
     let start = format!("{}/sso/cas/ent?next=/requests/new", site.base);
     let done = through_cas(&mut b, &site, &start, "dir-a").await;
     assert_eq!(done.status, 303, "{}", done.body);
-    assert_eq!(done.location.as_deref(), Some(&*format!("{}/requests/new", site.base)));
+    assert_eq!(
+        done.location.as_deref(),
+        Some(&*format!("{}/requests/new", site.base))
+    );
     let session = b.cookie(&site.base, "guichet_session").expect("a session");
     assert_ne!(session, "planted-by-someone-else");
     let home = b.get(&format!("{}/", site.base)).await;
@@ -118,37 +164,81 @@ async fn maps_by_attribute_and_applies_the_unknown_policy(db: TestDb) {
     };
     site.set_uid(&teacher, "t-a-0042").await;
     let mut b = Browser::new();
-    let done = through_cas(&mut b, &site, &format!("{}/sso/cas/ent-mail", site.base), "prof").await;
+    let done = through_cas(
+        &mut b,
+        &site,
+        &format!("{}/sso/cas/ent-mail", site.base),
+        "prof",
+    )
+    .await;
     assert_eq!(done.status, 303, "{}", done.body);
     let home = b.get(&format!("{}/", site.base)).await;
     assert!(home.has(&site.fx.teacher_a.display_name), "{}", home.body);
     // By the `mail` attribute: the CAS account `inconnu` carries no Guichet person's address.
     let mut b = Browser::new();
-    let done = through_cas(&mut b, &site, &format!("{}/sso/cas/ent-mail", site.base), "inconnu").await;
+    let done = through_cas(
+        &mut b,
+        &site,
+        &format!("{}/sso/cas/ent-mail", site.base),
+        "inconnu",
+    )
+    .await;
     assert_eq!(done.status, 403);
-    assert!(done.has("Votre compte n'a pas accès à Guichet"), "{}", done.body);
+    assert!(
+        done.has("Votre compte n'a pas accès à Guichet"),
+        "{}",
+        done.body
+    );
     // Refused on `ent` too (no such uid), then created on `ent-open`.
     let mut b = Browser::new();
-    let done = through_cas(&mut b, &site, &format!("{}/sso/cas/ent", site.base), "nouveau").await;
+    let done = through_cas(
+        &mut b,
+        &site,
+        &format!("{}/sso/cas/ent", site.base),
+        "nouveau",
+    )
+    .await;
     assert_eq!(done.status, 403);
     assert!(site.person("nouveau@ac-test.fr").await.is_none());
     let mut b = Browser::new();
-    let done = through_cas(&mut b, &site, &format!("{}/sso/cas/ent-open", site.base), "nouveau").await;
+    let done = through_cas(
+        &mut b,
+        &site,
+        &format!("{}/sso/cas/ent-open", site.base),
+        "nouveau",
+    )
+    .await;
     assert_eq!(done.status, 303, "{}", done.body);
     let created = site.person("nouveau@ac-test.fr").await.expect("created");
     assert_eq!(created.uid.as_deref(), Some("nouveau"));
     assert_eq!(created.display_name, "Nouvelle");
     // Without an email, nobody can be created: refused.
     let mut b = Browser::new();
-    let done = through_cas(&mut b, &site, &format!("{}/sso/cas/ent-open", site.base), "sansmail").await;
+    let done = through_cas(
+        &mut b,
+        &site,
+        &format!("{}/sso/cas/ent-open", site.base),
+        "sansmail",
+    )
+    .await;
     assert_eq!(done.status, 403);
     // Deactivated people are refused.
     site.set_uid(&site.fx.director_b, "inconnu").await;
     site.deactivate(&site.fx.director_b).await;
     let mut b = Browser::new();
-    let done = through_cas(&mut b, &site, &format!("{}/sso/cas/ent", site.base), "inconnu").await;
+    let done = through_cas(
+        &mut b,
+        &site,
+        &format!("{}/sso/cas/ent", site.base),
+        "inconnu",
+    )
+    .await;
     assert_eq!(done.status, 403);
-    assert!(done.has("Votre compte Guichet est désactivé"), "{}", done.body);
+    assert!(
+        done.has("Votre compte Guichet est désactivé"),
+        "{}",
+        done.body
+    );
 }
 
 async fn only_local_paths_are_followed_after_sign_in(db: TestDb) {
@@ -159,7 +249,11 @@ async fn only_local_paths_are_followed_after_sign_in(db: TestDb) {
         let start = format!("{}/sso/cas/ent?next={evil}", site.base);
         let done = through_cas(&mut b, &site, &start, "dir-a").await;
         assert_eq!(done.status, 303);
-        assert_eq!(done.location.as_deref(), Some(&*format!("{}/", site.base)), "{evil}");
+        assert_eq!(
+            done.location.as_deref(),
+            Some(&*format!("{}/", site.base)),
+            "{evil}"
+        );
     }
 }
 
@@ -167,7 +261,13 @@ async fn single_logout_ends_the_session(db: TestDb) {
     let (site, cas) = site(db).await;
     site.set_uid(&site.fx.director_a, "dir-a").await;
     let mut b = Browser::new();
-    let done = through_cas(&mut b, &site, &format!("{}/sso/cas/ent", site.base), "dir-a").await;
+    let done = through_cas(
+        &mut b,
+        &site,
+        &format!("{}/sso/cas/ent", site.base),
+        "dir-a",
+    )
+    .await;
     assert_eq!(done.status, 303);
     let home = b.get(&format!("{}/", site.base)).await;
     assert!(home.has(&site.fx.director_a.display_name));
@@ -175,7 +275,11 @@ async fn single_logout_ends_the_session(db: TestDb) {
     let out = b.get(&format!("{}/logout", cas.url())).await;
     assert_eq!(out.status, 200, "{}", out.body);
     let home = b.get(&format!("{}/", site.base)).await;
-    assert!(!home.has(&site.fx.director_a.display_name), "still signed in: {}", home.body);
+    assert!(
+        !home.has(&site.fx.director_a.display_name),
+        "still signed in: {}",
+        home.body
+    );
     let session = b.cookie(&site.base, "guichet_session");
     let left = match session {
         Some(c) => site
@@ -189,11 +293,19 @@ async fn single_logout_ends_the_session(db: TestDb) {
 
     // Signing out of Guichet goes through the CAS server's logout, and back to the sign-in page.
     let mut b = Browser::new();
-    let done = through_cas(&mut b, &site, &format!("{}/sso/cas/ent", site.base), "dir-a").await;
+    let done = through_cas(
+        &mut b,
+        &site,
+        &format!("{}/sso/cas/ent", site.base),
+        "dir-a",
+    )
+    .await;
     assert_eq!(done.status, 303);
     let home = b.get(&format!("{}/", site.base)).await;
     let csrf = home.hidden("csrf").expect("the sign-out form's token");
-    let out = b.post_once(&format!("{}/sign-out", site.base), &[("csrf", &csrf)]).await;
+    let out = b
+        .post_once(&format!("{}/sign-out", site.base), &[("csrf", &csrf)])
+        .await;
     assert_eq!(out.status, 303);
     let to = out.location.clone().expect("a redirect");
     assert_eq!(

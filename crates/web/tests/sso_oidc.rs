@@ -57,7 +57,9 @@ async fn through_provider(b: &mut Browser, site: &Site, start: &str, login: &str
     assert_eq!(hop.status, 200, "the provider's login page: {}", hop.body);
     assert!(hop.has("Test provider"), "{}", hop.body);
     let action = hop.url.clone() + "/login";
-    let req = b.post_once(&action, &[("login", login), ("password", OIDC_PASSWORD)]).await;
+    let req = b
+        .post_once(&action, &[("login", login), ("password", OIDC_PASSWORD)])
+        .await;
     let back = b
         .follow_until(req, |next| next.starts_with(&callback))
         .await;
@@ -71,19 +73,33 @@ async fn signs_in_and_renews_the_session(db: TestDb) {
     site.set_uid(&site.fx.director_a, "dir-a").await;
     let mut b = Browser::new();
     // The sign-in page lists the providers, and keeps the local form.
-    let page = b.get(&format!("{}/sign-in?next=/requests/new", site.base)).await;
+    let page = b
+        .get(&format!("{}/sign-in?next=/requests/new", site.base))
+        .await;
     assert!(page.has("Fédération fed"), "{}", page.body);
-    assert!(page.has("href=\"/sso/oidc/fed?next=/requests/new\""), "{}", page.body);
+    assert!(
+        page.has("href=\"/sso/oidc/fed?next=/requests/new\""),
+        "{}",
+        page.body
+    );
     assert!(page.has("name=\"password\""));
     // A session id planted before sign-in is worth nothing after it.
     b.set_cookie(&site.base, "guichet_session", "planted-by-someone-else");
     let start = format!("{}/sso/oidc/fed?next=/requests/new", site.base);
     let done = through_provider(&mut b, &site, &start, "dir-a").await;
     assert_eq!(done.status, 303, "{}", done.body);
-    assert_eq!(done.location.as_deref(), Some(&*format!("{}/requests/new", site.base)));
-    let session = b.cookie(&site.base, "guichet_session").expect("a session cookie");
+    assert_eq!(
+        done.location.as_deref(),
+        Some(&*format!("{}/requests/new", site.base))
+    );
+    let session = b
+        .cookie(&site.base, "guichet_session")
+        .expect("a session cookie");
     assert_ne!(session, "planted-by-someone-else");
-    assert!(b.cookie(&site.base, "guichet_oidc").is_none(), "the flow's cookie is gone");
+    assert!(
+        b.cookie(&site.base, "guichet_oidc").is_none(),
+        "the flow's cookie is gone"
+    );
     let home = b.get(&format!("{}/", site.base)).await;
     assert!(home.has(&site.fx.director_a.display_name), "{}", home.body);
 
@@ -102,7 +118,11 @@ async fn unknown_people_are_refused_or_created(db: TestDb) {
     let start = format!("{}/sso/oidc/fed", site.base);
     let done = through_provider(&mut b, &site, &start, "inconnu").await;
     assert_eq!(done.status, 403);
-    assert!(done.has("Votre compte n'a pas accès à Guichet"), "{}", done.body);
+    assert!(
+        done.has("Votre compte n'a pas accès à Guichet"),
+        "{}",
+        done.body
+    );
     assert!(b.cookie(&site.base, "guichet_session").is_none());
     assert!(site.person("inconnu@ac-test.fr").await.is_none());
 
@@ -125,7 +145,11 @@ async fn unknown_people_are_refused_or_created(db: TestDb) {
     let start = format!("{}/sso/oidc/fed", site.base);
     let done = through_provider(&mut b, &site, &start, "dir-b").await;
     assert_eq!(done.status, 403);
-    assert!(done.has("Votre compte Guichet est désactivé"), "{}", done.body);
+    assert!(
+        done.has("Votre compte Guichet est désactivé"),
+        "{}",
+        done.body
+    );
 }
 
 async fn a_forged_state_or_a_replayed_answer_is_refused(db: TestDb) {
@@ -136,7 +160,9 @@ async fn a_forged_state_or_a_replayed_answer_is_refused(db: TestDb) {
     let hop = b.get(&start).await;
     let action = hop.url.clone() + "/login";
     let callback = format!("{}/sso/oidc/", site.base);
-    let req = b.post_once(&action, &[("login", "dir-a"), ("password", OIDC_PASSWORD)]).await;
+    let req = b
+        .post_once(&action, &[("login", "dir-a"), ("password", OIDC_PASSWORD)])
+        .await;
     let back = b.follow_until(req, |n| n.starts_with(&callback)).await;
     let good = back.location.clone().expect("back to Guichet");
     let forged = {
@@ -144,7 +170,11 @@ async fn a_forged_state_or_a_replayed_answer_is_refused(db: TestDb) {
         let pairs: Vec<(String, String)> = u
             .query_pairs()
             .map(|(k, v)| {
-                let v = if k == "state" { "forged".to_owned() } else { v.into_owned() };
+                let v = if k == "state" {
+                    "forged".to_owned()
+                } else {
+                    v.into_owned()
+                };
                 (k.into_owned(), v)
             })
             .collect();
@@ -153,7 +183,11 @@ async fn a_forged_state_or_a_replayed_answer_is_refused(db: TestDb) {
     };
     let refused = b.get_once(&forged).await;
     assert_eq!(refused.status, 400);
-    assert!(refused.has("La connexion n'a pas abouti"), "{}", refused.body);
+    assert!(
+        refused.has("La connexion n'a pas abouti"),
+        "{}",
+        refused.body
+    );
     assert!(b.cookie(&site.base, "guichet_session").is_none());
     // The refusal dropped the flow: the genuine answer, now, is refused too.
     let late = b.get_once(&good).await;
@@ -169,7 +203,10 @@ async fn a_forged_state_or_a_replayed_answer_is_refused(db: TestDb) {
     assert_eq!(Browser::new().get_once(&replayed).await.status, 400);
     // An error sent back by the provider is a refusal, not a crash.
     let err = Browser::new()
-        .get_once(&format!("{}/sso/oidc/fed/callback?error=access_denied&state=x", site.base))
+        .get_once(&format!(
+            "{}/sso/oidc/fed/callback?error=access_denied&state=x",
+            site.base
+        ))
         .await;
     assert_eq!(err.status, 400);
 }
@@ -182,7 +219,11 @@ async fn only_local_paths_are_followed_after_sign_in(db: TestDb) {
         let start = format!("{}/sso/oidc/fed?next={}", site.base, urlencode(evil));
         let done = through_provider(&mut b, &site, &start, "dir-a").await;
         assert_eq!(done.status, 303);
-        assert_eq!(done.location.as_deref(), Some(&*format!("{}/", site.base)), "{evil}");
+        assert_eq!(
+            done.location.as_deref(),
+            Some(&*format!("{}/", site.base)),
+            "{evil}"
+        );
     }
 }
 
@@ -204,11 +245,17 @@ async fn forged_or_misdirected_id_tokens_are_refused(db: TestDb) {
     let http = guichet_sso::http_client();
     let client = OidcClient::new(config.clone(), http.clone());
     let pending = Pending::new();
-    let url = client.authorize_url(&redirect, &pending).await.expect("discovery");
+    let url = client
+        .authorize_url(&redirect, &pending)
+        .await
+        .expect("discovery");
     let mut b = Browser::new();
     let hop = b.get(&url).await;
     let req = b
-        .post_once(&(hop.url.clone() + "/login"), &[("login", "dir-a"), ("password", OIDC_PASSWORD)])
+        .post_once(
+            &(hop.url.clone() + "/login"),
+            &[("login", "dir-a"), ("password", OIDC_PASSWORD)],
+        )
         .await;
     let back = b.follow_until(req, |n| n.starts_with(&redirect)).await;
     let code = reqwest::Url::parse(back.location.as_deref().expect("redirected"))
@@ -240,7 +287,10 @@ async fn forged_or_misdirected_id_tokens_are_refused(db: TestDb) {
         .await
         .expect("the genuine token passes");
     assert_eq!(claims["preferred_username"], "dir-a");
-    let err = client.verify(&meta, id_token, "another-nonce", now).await.unwrap_err();
+    let err = client
+        .verify(&meta, id_token, "another-nonce", now)
+        .await
+        .expect_err("refused");
     assert!(err.to_string().contains("nonce"), "{err}");
     let other = OidcClient::new(
         OidcConfig {
@@ -249,10 +299,18 @@ async fn forged_or_misdirected_id_tokens_are_refused(db: TestDb) {
         },
         http,
     );
-    let err = other.verify(&meta, id_token, &pending.nonce, now).await.unwrap_err();
+    let err = other
+        .verify(&meta, id_token, &pending.nonce, now)
+        .await
+        .expect_err("refused");
     assert!(err.to_string().contains("aud"), "{err}");
     let late = now + 3600;
-    assert!(client.verify(&meta, id_token, &pending.nonce, late).await.is_err());
+    assert!(
+        client
+            .verify(&meta, id_token, &pending.nonce, late)
+            .await
+            .is_err()
+    );
     // The same signature over other claims: someone else, as forged by whoever holds a token.
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -265,10 +323,18 @@ async fn forged_or_misdirected_id_tokens_are_refused(db: TestDb) {
         b64.encode(serde_json::to_vec(&forged_claims).expect("json")),
         parts[2]
     );
-    let err = client.verify(&meta, &forged, &pending.nonce, now).await.unwrap_err();
+    let err = client
+        .verify(&meta, &forged, &pending.nonce, now)
+        .await
+        .expect_err("refused");
     assert!(err.to_string().contains("signature"), "{err}");
     // The code was spent above: the provider refuses it a second time.
-    assert!(client.finish(&redirect, &code, &pending, now).await.is_err());
+    assert!(
+        client
+            .finish(&redirect, &code, &pending, now)
+            .await
+            .is_err()
+    );
 }
 
 both_engines!(

@@ -37,7 +37,8 @@ fn render(
     errors: &FormErrors,
 ) -> Result<Response, PageError> {
     let providers = state.web.sso.links(next);
-    let page = json!({ "login": login, "next_path": next, "errors": errors, "providers": providers });
+    let page =
+        json!({ "login": login, "next_path": next, "errors": errors, "providers": providers });
     state
         .web
         .page_with(state, visitor, status, "auth/sign_in.html", &page)

@@ -46,8 +46,7 @@ pub async fn sign_in(
     let Some(ticket) = q.ticket.filter(|t| !t.is_empty() && t.len() <= 256) else {
         return Ok(Redirect::to(&guichet_sso::cas::login_url(cas, &service)).into_response());
     };
-    let user = match guichet_sso::cas::validate(&state.web.sso.http, cas, &service, &ticket).await
-    {
+    let user = match guichet_sso::cas::validate(&state.web.sso.http, cas, &service, &ticket).await {
         Ok(u) => u,
         Err(e) => {
             tracing::warn!(provider = %id, error = %e, "CAS ticket not validated");

@@ -75,12 +75,9 @@ pub async fn start(
     let value = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&flow).unwrap_or_default());
     let secure = state.web.config.secure_cookies;
     let mut res = Redirect::to(&url).into_response();
-    if let Ok(v) = HeaderValue::from_str(&set_cookie(
-        FLOW_COOKIE,
-        &value,
-        Some(FLOW_SECONDS),
-        secure,
-    )) {
+    if let Ok(v) =
+        HeaderValue::from_str(&set_cookie(FLOW_COOKIE, &value, Some(FLOW_SECONDS), secure))
+    {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(res)
@@ -93,7 +90,11 @@ fn read_flow(headers: &HeaderMap) -> Option<Flow> {
 
 /// Compares in time that does not depend on where the values differ.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 pub async fn callback(
@@ -108,7 +109,10 @@ pub async fn callback(
     };
     let clear = Some(clear_cookie(&state, FLOW_COOKIE));
     let flow = read_flow(&headers).filter(|f| {
-        f.provider == id && q.state.as_deref().is_some_and(|s| same(s, &f.pending.state))
+        f.provider == id
+            && q.state
+                .as_deref()
+                .is_some_and(|s| same(s, &f.pending.state))
     });
     let (Some(flow), Some(code), None) = (flow, q.code.as_deref(), q.error.as_deref()) else {
         tracing::warn!(provider = %id, error = ?q.error, "OpenID Connect answer without this browser's state, or an error");

@@ -48,7 +48,11 @@ impl Listener {
     /// Serves Guichet with `sso` as its providers.
     pub async fn serve(self, db: TestDb, sso: guichet_sso::SsoConfig) -> Site {
         let fx = Fixture::build(&db.store).await;
-        let app = App::new(db.store.clone(), Arc::new(SystemClock), AppConfig::default());
+        let app = App::new(
+            db.store.clone(),
+            Arc::new(SystemClock),
+            AppConfig::default(),
+        );
         let base = self.base();
         let web = WebConfig {
             sso: guichet_sso::SsoConfig {
@@ -81,9 +85,15 @@ impl Site {
     /// Gives `person` a directory uid, as a sync would.
     pub async fn set_uid(&self, person: &Person, uid: &str) {
         let mut tx = self.db.store.write().await.expect("write");
-        tx.update_directory_person(person.id, uid, &person.email, &person.display_name, chrono::Utc::now())
-            .await
-            .expect("uid set");
+        tx.update_directory_person(
+            person.id,
+            uid,
+            &person.email,
+            &person.display_name,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("uid set");
         tx.commit().await.expect("commit");
     }
 
@@ -154,7 +164,11 @@ pub struct Browser {
 
 fn host_of(url: &str) -> String {
     let u = reqwest::Url::parse(url).expect("an absolute URL");
-    format!("{}:{}", u.host_str().unwrap_or(""), u.port_or_known_default().unwrap_or(0))
+    format!(
+        "{}:{}",
+        u.host_str().unwrap_or(""),
+        u.port_or_known_default().unwrap_or(0)
+    )
 }
 
 impl Browser {
@@ -192,7 +206,12 @@ impl Browser {
             .headers()
             .get("location")
             .and_then(|v| v.to_str().ok())
-            .map(|l| res.url().join(l).map(String::from).unwrap_or_else(|_| l.to_owned()));
+            .map(|l| {
+                res.url()
+                    .join(l)
+                    .map(String::from)
+                    .unwrap_or_else(|_| l.to_owned())
+            });
         let set_cookies: Vec<String> = res
             .headers()
             .get_all("set-cookie")
@@ -207,7 +226,10 @@ impl Browser {
                 continue;
             };
             let attrs = attrs.to_ascii_lowercase();
-            if attrs.contains("max-age=0") || attrs.contains("expires=thu, 01 jan 1970") || v.is_empty() {
+            if attrs.contains("max-age=0")
+                || attrs.contains("expires=thu, 01 jan 1970")
+                || v.is_empty()
+            {
                 jar.remove(k.trim());
             } else {
                 jar.insert(k.trim().to_owned(), v.trim().to_owned());
