@@ -508,6 +508,34 @@ mod tests {
     }
 
     #[test]
+    fn sign_on_providers_are_read_and_checked() {
+        let text = r#"
+[sso]
+[[sso.cas]]
+id = "ent"
+label = "ENT"
+url = "https://cas.ac-exemple.fr/cas"
+match_by = "email"
+attribute = "mail"
+unknown = "create"
+[[sso.oidc]]
+id = "federation"
+label = "Fédération"
+issuer = "https://idp.ac-exemple.fr"
+client_id = "guichet"
+"#;
+        let c: Config = toml::from_str(text).expect("parses");
+        c.validate().expect("valid");
+        // Service URLs fall back on the notices' public address.
+        assert_eq!(c.web_config().sso.public_url, c.mail.public_url);
+        assert_eq!(c.sso.cas[0].unknown, guichet_sso::Unknown::Create);
+        let bad = text.replace("https://idp.ac-exemple.fr", "idp.ac-exemple.fr");
+        let c: Config = toml::from_str(&bad).expect("parses");
+        let err = c.validate().expect_err("refused").to_string();
+        assert!(err.contains("sso.oidc"), "{err}");
+    }
+
+    #[test]
     fn passwords_never_reach_the_logs() {
         assert_eq!(
             redact("postgres://guichet:s3cret@db:5432/g"),
