@@ -9,6 +9,7 @@
 
 mod applications;
 mod desks;
+mod directory;
 mod groups;
 mod jobs;
 mod users;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
             post(users::leave_group),
         )
         .route("/admin/jobs", get(jobs::list))
+        .route("/admin/directory", get(directory::list))
         .route("/admin/jobs/{id}/replay", post(jobs::replay))
 }
 
