@@ -32,7 +32,7 @@ function binary() {
   return found[0];
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -68,7 +68,8 @@ export async function start(extraEnv = {}) {
   };
   const bin = binary();
   execFileSync(bin, ['demo', '--tickets', '200'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const port = await freePort();
+  // E2E_PORT: a port chosen beforehand (sso.test.js registers it at its provider first).
+  const port = extraEnv.E2E_PORT ? Number(extraEnv.E2E_PORT) : await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`], {
     env,

@@ -59,7 +59,6 @@ signin-title = Sign in
 signin-legend = Your Guichet account
 signin-login-hint = Expected format: firstname.lastname@ac-academie.fr
 signin-submit = Sign in
-signin-sso-later = Signing in through the académie's portal (PIA, ENT) is coming soon; until then, use the account your desk gave you.
 
 ## Home
 home-title = My requests

@@ -59,7 +59,6 @@ signin-title = Se connecter
 signin-legend = Votre compte Guichet
 signin-login-hint = Format attendu : prenom.nom@ac-academie.fr
 signin-submit = Se connecter
-signin-sso-later = La connexion par le portail académique (PIA, ENT) arrive bientôt ; en attendant, utilisez le compte que votre guichet vous a communiqué.
 
 ## Accueil
 home-title = Mes demandes

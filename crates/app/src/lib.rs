@@ -24,6 +24,7 @@ pub mod queue;
 pub mod requester;
 pub mod routing;
 pub mod session;
+pub mod sign_on;
 pub mod sla;
 pub mod ticket;
 pub mod token;

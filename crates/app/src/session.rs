@@ -74,7 +74,7 @@ pub enum SignInError {
 /// an unknown login takes as long to refuse as a wrong password.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$6WFpWLJzb1Tz0Dv+MN6XHg6x4Wbo9/Ccr3xgGXUVL0Q";
 
-fn digest(id: &str) -> String {
+pub(crate) fn digest(id: &str) -> String {
     hex::encode(Sha256::digest(id.as_bytes()))
 }
 

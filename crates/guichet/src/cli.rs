@@ -220,7 +220,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             serve(
                 app,
                 run,
-                config.web.clone(),
+                config.web_config(),
                 registry,
                 config.directory.clone(),
                 &config.mail,

@@ -31,6 +31,8 @@ pub struct Config {
     pub mail: guichet_mail::MailConfig,
     /// The académie's LDAP directory (`[directory]`).
     pub directory: guichet_directory::LdapConfig,
+    /// Single sign-on providers (`[sso]`, `[[sso.cas]]`, `[[sso.oidc]]`).
+    pub sso: guichet_sso::SsoConfig,
 }
 
 /// `[jobs]`: the workers `guichet serve` runs beside the web server.
@@ -61,6 +63,7 @@ impl Default for Config {
             jobs: JobsConfig::default(),
             mail: guichet_mail::MailConfig::default(),
             directory: guichet_directory::LdapConfig::default(),
+            sso: guichet_sso::SsoConfig::default(),
         }
     }
 }
@@ -177,9 +180,53 @@ establishment_uai = "ENTStructureUAI"
 establishment_name = "ENTStructureNomCourant"
 establishment_type = "ENTStructureTypeStruct"
 establishment_commune = "l"
+
+[sso]
+# The address users reach Guichet at: CAS services and OpenID Connect redirect URIs are built on
+# it (register <public_url>/sso/oidc/<id>/callback at the provider). Empty: [mail] public_url.
+# Every provider below is listed on the sign-in page; local accounts remain.
+public_url = ""
+
+# A CAS 2.0/3.0 server (an ENT, an academic portal); repeat the block for several.
+# [[sso.cas]]
+# id = "ent"                       # in URLs: /sso/cas/ent
+# label = "ENT de l'académie"      # the sign-in page's button
+# url = "https://cas.ac-exemple.fr/cas"
+# version = "3"                    # "3": /p3/serviceValidate, with attributes; "2": /serviceValidate
+# match_by = "uid"                 # the person's directory "uid" or "email"
+# attribute = ""                   # attribute holding that value; empty: the CAS user name
+# email_attribute = "mail"         # for people created on first sign-in
+# name_attribute = "displayName"
+# unknown = "refuse"               # people the directory lacks: "refuse", or "create" (no role)
+# logout = true                    # signing out of Guichet signs out of CAS too
+
+# An OpenID Connect provider (authorization code with PKCE); repeat for several.
+# [[sso.oidc]]
+# id = "federation"                # in URLs: /sso/oidc/federation
+# label = "Fédération d'identité"
+# issuer = "https://idp.ac-exemple.fr"   # its /.well-known/openid-configuration is read
+# client_id = "guichet"
+# client_secret = ""               # empty: a public client (PKCE alone)
+# match_by = "uid"                 # "uid" or "email"
+# claim = ""                       # empty: preferred_username for uid, email for email
+# scopes = ["openid", "profile", "email"]
+# unknown = "refuse"
 "#;
 
 impl Config {
+    /// The pages' settings with the sign-on providers, on `[mail] public_url` when `[sso]` has
+    /// none of its own.
+    pub fn web_config(&self) -> guichet_web::pages::WebConfig {
+        let mut sso = self.sso.clone();
+        if sso.public_url.is_empty() {
+            sso.public_url = self.mail.public_url.clone();
+        }
+        guichet_web::pages::WebConfig {
+            sso,
+            ..self.web.clone()
+        }
+    }
+
     /// Loads the file at `path` (or `./guichet.toml` when it exists), then the environment.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
         let default_path = PathBuf::from("guichet.toml");
@@ -334,7 +381,7 @@ impl Config {
         if self.max_attachment_bytes == 0 {
             bail!("max_attachment_bytes: must be positive");
         }
-        self.web.validate().map_err(anyhow::Error::msg)?;
+        self.web_config().validate().map_err(anyhow::Error::msg)?;
         if !(1..=64).contains(&self.jobs.workers) {
             bail!("jobs.workers: must be between 1 and 64");
         }
@@ -458,6 +505,34 @@ mod tests {
     fn unknown_keys_are_refused() {
         let err = toml::from_str::<Config>("databse_url = \"x\"").expect_err("typo refused");
         assert!(err.to_string().contains("databse_url"), "{err}");
+    }
+
+    #[test]
+    fn sign_on_providers_are_read_and_checked() {
+        let text = r#"
+[sso]
+[[sso.cas]]
+id = "ent"
+label = "ENT"
+url = "https://cas.ac-exemple.fr/cas"
+match_by = "email"
+attribute = "mail"
+unknown = "create"
+[[sso.oidc]]
+id = "federation"
+label = "Fédération"
+issuer = "https://idp.ac-exemple.fr"
+client_id = "guichet"
+"#;
+        let c: Config = toml::from_str(text).expect("parses");
+        c.validate().expect("valid");
+        // Service URLs fall back on the notices' public address.
+        assert_eq!(c.web_config().sso.public_url, c.mail.public_url);
+        assert_eq!(c.sso.cas[0].unknown, guichet_sso::Unknown::Create);
+        let bad = text.replace("https://idp.ac-exemple.fr", "idp.ac-exemple.fr");
+        let c: Config = toml::from_str(&bad).expect("parses");
+        let err = c.validate().expect_err("refused").to_string();
+        assert!(err.contains("sso.oidc"), "{err}");
     }
 
     #[test]

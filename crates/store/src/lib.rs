@@ -29,6 +29,7 @@ pub mod person;
 pub mod queue;
 pub mod rule;
 pub mod session;
+pub mod sign_on;
 pub mod sla;
 mod sql;
 pub mod ticket;

@@ -8,7 +8,9 @@
 //! says to skip them: CI never sets it.
 
 pub mod dovecot;
+pub mod cas;
 pub mod fixture;
+pub mod oidc;
 pub mod smtp;
 
 use guichet_store::{Store, StoreOptions};
@@ -158,4 +160,18 @@ macro_rules! both_engines {
             }
         }
     )+};
+}
+
+/// The port a test server prints on its first line of output once it listens.
+fn read_port(child: &mut std::process::Child, what: &str) -> u16 {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the test server prints its port");
+    line.trim().parse().unwrap_or_else(|_| {
+        let _ = child.kill();
+        panic!("the test {what} did not start: {line:?}")
+    })
 }

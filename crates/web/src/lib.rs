@@ -15,6 +15,7 @@ mod openapi;
 pub mod pages;
 pub mod problem;
 mod routes;
+mod sso;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -55,6 +55,9 @@ pub struct WebConfig {
     /// translations' default sentence.
     pub expected_delay_fr: String,
     pub expected_delay_en: String,
+    /// The single sign-on providers: `[sso]` at the top of `guichet.toml`, set here by `main`.
+    #[serde(skip)]
+    pub sso: guichet_sso::SsoConfig,
 }
 
 impl Default for WebConfig {
@@ -70,6 +73,7 @@ impl Default for WebConfig {
             session_idle_minutes: p.idle_minutes,
             expected_delay_fr: String::new(),
             expected_delay_en: String::new(),
+            sso: guichet_sso::SsoConfig::default(),
         }
     }
 }
@@ -98,6 +102,7 @@ impl WebConfig {
         if self.session_idle_minutes < 1 {
             return Err("web.session_idle_minutes: must be at least 1".into());
         }
+        self.sso.validate()?;
         Ok(())
     }
 }

@@ -30,7 +30,7 @@ mod desk;
 mod home;
 mod language;
 mod requests;
-mod sign_in;
+pub(crate) mod sign_in;
 
 use crate::AppState;
 use crate::i18n::Lang;
@@ -50,11 +50,14 @@ use visitor::Visitor;
 pub struct Web {
     pub config: WebConfig,
     pub renderer: Renderer,
+    /// The single sign-on providers (`[sso]`).
+    pub sso: crate::sso::Providers,
 }
 
 impl Web {
     pub fn new(config: WebConfig) -> Self {
         Self {
+            sso: crate::sso::Providers::new(config.sso.clone()),
             config,
             renderer: Renderer::new(),
         }
@@ -121,6 +124,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(requests::routes())
         .merge(desk::routes())
         .merge(admin::routes())
+        .merge(crate::sso::routes())
         .route("/assets/{version}/{*path}", get(assets::serve))
         .layer(DefaultBodyLimit::max(limit))
 }

@@ -1,6 +1,6 @@
-//! `GET/POST /sign-in` and `POST /sign-out`: local accounts. Single sign-on (CAS, OpenID
-//! Connect) will end the same way: `App::open_session` for the person it proved, then
-//! [`session_response`].
+//! `GET/POST /sign-in` and `POST /sign-out`: local accounts, and the list of single sign-on
+//! providers (`crate::sso`), which end the same way: a session for the person they proved,
+//! then [`session_response`].
 
 use super::error::PageError;
 use super::form::{Fields, FormErrors, local_path};
@@ -36,7 +36,9 @@ fn render(
     next: &str,
     errors: &FormErrors,
 ) -> Result<Response, PageError> {
-    let page = json!({ "login": login, "next_path": next, "errors": errors });
+    let providers = state.web.sso.links(next);
+    let page =
+        json!({ "login": login, "next_path": next, "errors": errors, "providers": providers });
     state
         .web
         .page_with(state, visitor, status, "auth/sign_in.html", &page)
@@ -135,6 +137,7 @@ pub fn session_response(state: &AppState, session: &NewSession, next: &str) -> R
 pub async fn sign_out(
     State(state): State<AppState>,
     visitor: Visitor,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
     if visitor.session.is_none() {
@@ -145,10 +148,16 @@ pub async fn sign_out(
         state.app.sign_out(c).await?;
     }
     let secure = state.web.config.secure_cookies;
-    let mut res = Redirect::to("/sign-in").into_response();
-    let c = set_cookie(session_cookie_name(secure), "", Some(0), secure);
-    if let Ok(v) = HeaderValue::from_str(&c) {
-        res.headers_mut().append(header::SET_COOKIE, v);
+    // A CAS session signs out of CAS too, where the provider is configured for it.
+    let to = state.web.sso.logout_redirect(&headers);
+    let mut res = Redirect::to(to.as_deref().unwrap_or("/sign-in")).into_response();
+    for c in [
+        set_cookie(session_cookie_name(secure), "", Some(0), secure),
+        set_cookie(crate::sso::CAS_COOKIE, "", Some(0), secure),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
     }
     Ok(res)
 }

@@ -10,6 +10,7 @@
 mod applications;
 mod calendars;
 mod desks;
+mod directory;
 mod groups;
 mod jobs;
 mod quarantine;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
             post(users::leave_group),
         )
         .route("/admin/jobs", get(jobs::list))
+        .route("/admin/directory", get(directory::list))
         .route("/admin/jobs/{id}/replay", post(jobs::replay))
         .route("/admin/quarantine", get(quarantine::list))
         .route("/admin/quarantine/{id}", get(quarantine::show))
