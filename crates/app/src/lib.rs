@@ -9,6 +9,7 @@
 
 pub mod absence;
 pub mod admin;
+pub mod broadcast;
 pub mod bulk;
 mod cache;
 mod caller;
@@ -61,6 +62,9 @@ pub struct AppConfig {
     pub max_attachment_bytes: usize,
     /// Most attachments on one entry.
     pub max_attachments: usize,
+    /// A broadcast's rate when its author does not choose one, in messages per minute
+    /// (0 = as fast as the SMTP server takes them).
+    pub broadcast_rate_per_minute: i64,
 }
 
 impl Default for AppConfig {
@@ -70,6 +74,7 @@ impl Default for AppConfig {
             intake_group: None,
             max_attachment_bytes: 10 * 1024 * 1024,
             max_attachments: 10,
+            broadcast_rate_per_minute: 600,
         }
     }
 }

@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0015_directory.sql"),
         postgres: include_str!("../../../migrations/postgres/0015_directory.sql"),
     },
+    Migration {
+        version: 18,
+        name: "broadcast",
+        sqlite: include_str!("../../../migrations/sqlite/0018_broadcast.sql"),
+        postgres: include_str!("../../../migrations/postgres/0018_broadcast.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

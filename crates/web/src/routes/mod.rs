@@ -3,6 +3,7 @@
 
 mod absences;
 mod administration;
+mod broadcasts;
 mod bulk;
 mod jobs;
 mod notifications;
@@ -32,4 +33,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(administration::routes())
         .merge(rules::routes())
         .merge(notifications::routes())
+        .merge(broadcasts::routes())
 }
