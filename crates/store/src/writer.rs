@@ -96,7 +96,7 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-         PRAGMA temp_store = memory; PRAGMA cache_size = -65536;",
+         PRAGMA temp_store = memory; PRAGMA cache_size = -32768;",
     )?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)

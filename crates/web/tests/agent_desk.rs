@@ -405,6 +405,63 @@ async fn queues_and_saved_views(db: TestDb) {
         )
         .await;
     assert_eq!(all.json["items"].as_array().map(Vec::len), Some(3));
+    // Filters: several values per filter; a wrong value names its parameter.
+    let taken = api
+        .call(
+            "GET",
+            &format!("/api/v1/queues/{key}/tickets?status=in_progress"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.json);
+    let items = taken.json["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{}", taken.json);
+    assert_eq!(items[0]["ticket"]["reference"], refs[0]);
+    let both = api
+        .call(
+            "GET",
+            &format!("/api/v1/queues/{key}/tickets?status=new,in_progress&level=N1&level=N2"),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(both.json["items"].as_array().map(Vec::len), Some(3));
+    let elsewhere = api
+        .call(
+            "GET",
+            &format!(
+                "/api/v1/queues/{key}/tickets?establishment={}",
+                fx.school_b
+                    .uai
+                    .as_ref()
+                    .expect("a school has a UAI")
+                    .as_str()
+            ),
+            Some(&agent),
+            None,
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.json);
+    assert_eq!(elsewhere.json["items"].as_array().map(Vec::len), Some(0));
+    for (query, field) in [
+        ("status=sleeping", "status"),
+        ("level=N9", "level"),
+        ("application=NOPE", "application"),
+        ("older_than_days=-3", "older_than_days"),
+    ] {
+        let r = api
+            .call(
+                "GET",
+                &format!("/api/v1/queues/{key}/tickets?{query}"),
+                Some(&agent),
+                None,
+            )
+            .await;
+        assert!(r.status.is_client_error(), "{query}: {}", r.json);
+        assert_eq!(r.content_type, "application/problem+json");
+        assert_eq!(r.json["field"], field, "{query}: {}", r.json);
+    }
     let mine = api
         .call("GET", "/api/v1/queues/mine/tickets", Some(&agent), None)
         .await;

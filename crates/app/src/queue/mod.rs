@@ -93,7 +93,17 @@ impl App {
             unassigned: None,
         }];
         for g in &caller.subject.groups {
-            let group = conn.group(g.id).await?;
+            // Group names are reference data: the cache answers, the held connection otherwise
+            // (not `group_by_id`, which would take a second connection while this one is held).
+            let group = match self.cache().group(&g.id) {
+                Some(group) => group,
+                None => {
+                    let stamp = self.cache().stamp();
+                    let group = conn.group(g.id).await?;
+                    self.cache().put_group(stamp, g.id, group.clone());
+                    group
+                }
+            };
             queues.push(Queue {
                 key: QueueKey::Group(g.id),
                 name: group.name,

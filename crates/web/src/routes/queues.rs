@@ -10,8 +10,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use guichet_app::queue::{Queue, QueueFilters, QueueItem};
-use guichet_core::FieldError;
+use guichet_core::desk::Level;
+use guichet_core::lifecycle::Status;
 use guichet_core::queue::{QueueKey, count_label};
+use guichet_core::ticket::Priority;
+use guichet_core::{FieldError, OrgNodeId};
 use guichet_store::queue::Count;
 use guichet_store::ticket::list::{Page, Sort};
 use serde::Serialize;
@@ -157,12 +160,19 @@ async fn list(State(s): State<AppState>, Auth(c): Auth) -> Result<Json<QueuesDto
     }))
 }
 
-/// A page of one of the caller's queues, open tickets only.
+/// A page of one of the caller's queues, open tickets only, narrowed by the filters.
 #[utoipa::path(get, path = "/queues/{key}/tickets", tag = "queues",
     params(("key" = String, Path, description = "`mine`, `group-{id}`, `group-{id}-new`, `zone-{id}`"),
         ("sort" = Option<String>, Query, description = "As for /tickets"),
-        ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query, description = "1 to 200, default 50")),
-    responses((status = 200, body = QueuePage), (status = 404, description = "Not one of the caller's queues", content_type = "application/problem+json")))]
+        ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query, description = "1 to 200, default 50"),
+        ("status" = Option<String>, Query, description = "Open statuses, comma-separated: `new,assigned`"),
+        ("application" = Option<String>, Query, description = "Application codes, comma-separated"),
+        ("level" = Option<String>, Query, description = "`N0` to `N3`, comma-separated"),
+        ("priority" = Option<String>, Query, description = "Priorities, comma-separated"),
+        ("establishment" = Option<String>, Query, description = "An establishment's UAI"),
+        ("zone" = Option<i64>, Query, description = "An organisation node: its whole subtree"),
+        ("older_than_days" = Option<i64>, Query, description = "Created at least this many days ago")),
+    responses((status = 200, body = QueuePage), (status = 400, description = "A filter's value is wrong", content_type = "application/problem+json"), (status = 404, description = "Not one of the caller's queues", content_type = "application/problem+json")))]
 async fn tickets(
     State(s): State<AppState>,
     Auth(c): Auth,
@@ -172,9 +182,32 @@ async fn tickets(
     let key = QueueKey::parse(&key).map_err(|_| not_found("queue"))?;
     let sort = p.parse("sort", Sort::parse)?.unwrap_or_default();
     let (after, limit) = paging(&p, sort)?;
+    let filters = filters(&s, &p).await?;
     let items = s
         .app
-        .queue_tickets(&c, key, &QueueFilters::default(), sort, after, limit)
+        .queue_tickets(&c, key, &filters, sort, after, limit)
         .await?;
     Ok(Json(page(&items, sort)))
+}
+
+/// The queue filters of a query string: each list comma-separated or repeated; a wrong value
+/// is a 400 naming its parameter.
+async fn filters(s: &AppState, p: &Params) -> Result<QueueFilters, ApiError> {
+    let mut f = QueueFilters {
+        statuses: p.parse_list("status", |v| Status::parse(v).ok())?,
+        levels: p.parse_list("level", |v| Level::parse(v).ok())?,
+        priorities: p.parse_list("priority", |v| Priority::parse(v).ok())?,
+        zone: p.i64("zone")?.map(OrgNodeId),
+        older_than_days: p.i64("older_than_days")?,
+        ..QueueFilters::default()
+    };
+    for a in p.list("application") {
+        f.applications
+            .push(s.app.application_id("application", a).await?);
+    }
+    if let Some(e) = p.get("establishment") {
+        f.establishment = Some(s.app.establishment_id("establishment", e).await?);
+    }
+    f.validate()?;
+    Ok(f)
 }
