@@ -9,6 +9,7 @@
 
 pub mod absence;
 pub mod admin;
+pub mod broadcast;
 pub mod bulk;
 mod cache;
 mod caller;
@@ -65,6 +66,9 @@ pub struct AppConfig {
     pub max_attachments: usize,
     /// Mail intake: the mailboxes and their policies.
     pub intake: intake::IntakeSettings,
+    /// A broadcast's rate when its author does not choose one, in messages per minute
+    /// (0 = as fast as the SMTP server takes them).
+    pub broadcast_rate_per_minute: i64,
 }
 
 impl Default for AppConfig {
@@ -75,6 +79,7 @@ impl Default for AppConfig {
             max_attachment_bytes: 10 * 1024 * 1024,
             max_attachments: 10,
             intake: intake::IntakeSettings::default(),
+            broadcast_rate_per_minute: 600,
         }
     }
 }

@@ -41,6 +41,7 @@ macro_rules! named_enum {
 }
 
 pub mod absence;
+pub mod broadcast;
 pub mod calendar;
 pub mod desk;
 pub mod error;

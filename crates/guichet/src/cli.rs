@@ -201,6 +201,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let run = Run {
                 web: (!workers_only).then(|| addr.unwrap_or(config.addr)),
                 workers: (!web_only).then_some(config.jobs.workers),
+                lease: chrono::Duration::seconds(config.jobs.lease_seconds),
             };
             // Notification handlers: with `[mail.smtp] host` set, notices are mailed too.
             let registry = guichet_jobs::notify::register(
@@ -217,6 +218,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             };
             let registry =
                 guichet_jobs::intake::register(registry, app.clone(), mailer, &config.mail);
+            let registry = guichet_jobs::broadcast::register(registry, app.clone(), &config.mail)
+                .map_err(anyhow::Error::msg)?;
             serve(
                 app,
                 run,
@@ -365,6 +368,7 @@ async fn open(config: &Config) -> anyhow::Result<App> {
         intake_group: config.intake_group.clone(),
         max_attachment_bytes: config.max_attachment_bytes,
         intake: intake_settings(&config.mail)?,
+        broadcast_rate_per_minute: config.broadcast_rate_per_minute,
         ..AppConfig::default()
     };
     Ok(App::new(store, Arc::new(SystemClock), app_config))
@@ -466,6 +470,8 @@ async fn load_demo(app: &App, tickets: usize, seed: u64) -> anyhow::Result<()> {
 struct Run {
     web: Option<SocketAddr>,
     workers: Option<usize>,
+    /// How long a worker holds a job (`[jobs] lease_seconds`).
+    lease: chrono::Duration,
 }
 
 async fn serve(
@@ -507,6 +513,7 @@ async fn serve(
             guichet_jobs::sla::register(registry, app.clone()),
             guichet_jobs::PoolConfig {
                 workers: n,
+                lease: run.lease,
                 ..guichet_jobs::PoolConfig::default()
             },
         );

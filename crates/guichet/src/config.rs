@@ -23,6 +23,8 @@ pub struct Config {
     pub intake_group: Option<String>,
     /// Largest attachment, in bytes.
     pub max_attachment_bytes: usize,
+    /// A broadcast's rate when its author does not choose one (messages per minute, 0 = no limit).
+    pub broadcast_rate_per_minute: i64,
     /// The server-rendered pages: `[web]`.
     pub web: guichet_web::pages::WebConfig,
     /// The background workers (`[jobs]`).
@@ -41,11 +43,16 @@ pub struct Config {
 pub struct JobsConfig {
     /// Jobs this process runs at the same time.
     pub workers: usize,
+    /// How long a worker holds a job before another may take it over (its process died).
+    pub lease_seconds: i64,
 }
 
 impl Default for JobsConfig {
     fn default() -> Self {
-        Self { workers: 2 }
+        Self {
+            workers: 2,
+            lease_seconds: 300,
+        }
     }
 }
 
@@ -59,6 +66,7 @@ impl Default for Config {
             reopen_window_days: 14,
             intake_group: None,
             max_attachment_bytes: 10 * 1024 * 1024,
+            broadcast_rate_per_minute: 600,
             web: guichet_web::pages::WebConfig::default(),
             jobs: JobsConfig::default(),
             mail: guichet_mail::MailConfig::default(),
@@ -88,6 +96,9 @@ reopen_window_days = 14
 # intake_group = "DSI-N1"
 # Largest attachment accepted, in bytes.
 max_attachment_bytes = 10485760
+# Messages per minute of a broadcast whose author does not choose (0: as fast as the SMTP server
+# takes them). Mass information goes to everyone of its audience, whatever their preferences.
+broadcast_rate_per_minute = 600
 
 [web]
 # The pages' look: "dsfr" (the State design system, reserved to State services) or "neutral"
@@ -113,6 +124,8 @@ expected_delay_en = ""
 # Jobs (notifications, outbox dispatch…) this process runs at the same time; `guichet serve
 # --web-only` runs none. Instances sharing a PostgreSQL database share the queue.
 workers = 2
+# Seconds a worker holds a job; a job whose process died runs again after this.
+lease_seconds = 300
 
 [mail]
 # Notices (request received, taken in charge, reply, resolved…) by email. `From:` of every notice,
@@ -272,6 +285,12 @@ impl Config {
         if let Some(v) = var("GUICHET_INTAKE_GROUP") {
             self.intake_group = Some(v).filter(|v| !v.trim().is_empty());
         }
+        if let Some(v) = var("GUICHET_BROADCAST_RATE_PER_MINUTE") {
+            self.broadcast_rate_per_minute = parse("GUICHET_BROADCAST_RATE_PER_MINUTE", v)?;
+        }
+        if let Some(v) = var("GUICHET_JOBS_LEASE_SECONDS") {
+            self.jobs.lease_seconds = parse("GUICHET_JOBS_LEASE_SECONDS", v)?;
+        }
         if let Some(v) = var("GUICHET_MAX_ATTACHMENT_BYTES") {
             self.max_attachment_bytes = parse("GUICHET_MAX_ATTACHMENT_BYTES", v)?;
         }
@@ -382,6 +401,12 @@ impl Config {
             bail!("max_attachment_bytes: must be positive");
         }
         self.web_config().validate().map_err(anyhow::Error::msg)?;
+        if !(0..=guichet_core::broadcast::RATE_MAX).contains(&self.broadcast_rate_per_minute) {
+            bail!("broadcast_rate_per_minute: must be between 0 and 100000");
+        }
+        if !(5..=86_400).contains(&self.jobs.lease_seconds) {
+            bail!("jobs.lease_seconds: must be between 5 and 86400");
+        }
         if !(1..=64).contains(&self.jobs.workers) {
             bail!("jobs.workers: must be between 1 and 64");
         }

@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod broadcast;
 mod directory;
 pub mod intake;
 pub mod mailbox;

@@ -11,6 +11,7 @@
 pub mod absence;
 pub mod application;
 pub mod audit;
+pub mod broadcast;
 pub mod bulk;
 pub mod calendar;
 mod conn;

@@ -88,6 +88,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../../migrations/postgres/0017_mailbox_lease.sql"),
     },
     Migration {
+        version: 18,
+        name: "broadcast",
+        sqlite: include_str!("../../../migrations/sqlite/0018_broadcast.sql"),
+        postgres: include_str!("../../../migrations/postgres/0018_broadcast.sql"),
+    },
+    Migration {
         version: 19,
         name: "sign_on",
         sqlite: include_str!("../../../migrations/sqlite/0019_sign_on.sql"),

@@ -3,6 +3,7 @@
 
 mod absences;
 mod administration;
+mod broadcasts;
 mod bulk;
 mod jobs;
 mod notifications;
@@ -34,4 +35,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(rules::routes())
         .merge(notifications::routes())
         .merge(quarantine::routes())
+        .merge(broadcasts::routes())
 }

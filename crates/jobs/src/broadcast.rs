@@ -1,0 +1,229 @@
+//! The broadcast handlers: `broadcast.expand` lists a due broadcast's recipients batch after
+//! batch (see [`App::expand_broadcast_step`]), `broadcast.send` mails one batch in each
+//! recipient's language (English when they chose it and the author wrote it).
+//!
+//! Idempotent: each recipient is settled in its own transaction right after the server's
+//! answer, and only from `queued`; a job run again after a crash skips the recipients already
+//! sent. What no database can close is the instant between the server's acceptance and that
+//! commit: a crash there sends that one message again, with the same `Message-ID`
+//! (`<broadcast-B.P@domain>`), so a receiving server or client can recognise the copy.
+
+use crate::{Handler, JobError, Registry};
+use guichet_app::broadcast::{EXPAND_KIND, Expansion, Outcome, SEND_KIND};
+use guichet_app::{App, AppError};
+use guichet_mail::{MailConfig, Mailer, SendError, SmtpMailer, render};
+use guichet_store::broadcast::{Broadcast, Recipient};
+use guichet_store::job::Job;
+use lettre::Message;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use std::sync::Arc;
+
+#[derive(Debug)]
+struct Shared<M> {
+    app: App,
+    mailer: Option<M>,
+    config: MailConfig,
+}
+
+/// The broadcast handlers over `mailer`.
+#[derive(Debug)]
+pub struct Broadcaster<M> {
+    shared: Arc<Shared<M>>,
+}
+
+impl<M> Clone for Broadcaster<M> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// Registers the broadcast handlers. Without an SMTP server, recipients are still listed (their
+/// in-app notices and banners) and their emails wait, queued, for one to be configured.
+pub fn register(registry: Registry, app: App, config: &MailConfig) -> Result<Registry, String> {
+    config.validate()?;
+    let mailer = if config.enabled() {
+        Some(SmtpMailer::new(&config.smtp).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    Ok(Broadcaster::new(app, mailer, config.clone()).register(registry))
+}
+
+impl<M: Mailer + std::fmt::Debug> Broadcaster<M> {
+    pub fn new(app: App, mailer: Option<M>, config: MailConfig) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                app,
+                mailer,
+                config,
+            }),
+        }
+    }
+
+    pub fn register(self, registry: Registry) -> Registry {
+        let registry = registry.register(EXPAND_KIND, Expand(self.clone()));
+        if self.shared.mailer.is_none() {
+            return registry;
+        }
+        registry.register(SEND_KIND, Send(self))
+    }
+
+    async fn send_batch(&self, id: i64, first: i64, last: i64) -> Result<(), JobError> {
+        let s = &self.shared;
+        let Some(mailer) = &s.mailer else {
+            return Ok(());
+        };
+        let (b, recipients) = s
+            .app
+            .broadcast_batch(id, first, last)
+            .await
+            .map_err(app_error)?;
+        for r in &recipients {
+            let outcome = match message(&s.config, &b, r) {
+                Ok(m) => mailer.send(m).await,
+                Err(e) => Err(SendError::Permanent(e)),
+            };
+            let settled = match &outcome {
+                Ok(answer) => Outcome::Sent(answer),
+                Err(SendError::Permanent(a)) => Outcome::Refused(a),
+                Err(SendError::Transient(a)) => Outcome::Deferred(a),
+            };
+            s.app
+                .settle_broadcast_recipient(r.id, settled)
+                .await
+                .map_err(app_error)?;
+            // The server is unwell: the rest of the batch waits for the job's next try.
+            if let Err(SendError::Transient(a)) = outcome {
+                return Err(JobError::Retryable(a));
+            }
+        }
+        s.app.finish_broadcast(id).await.map_err(app_error)?;
+        Ok(())
+    }
+}
+
+fn raw(name: &'static str, value: &str) -> HeaderValue {
+    HeaderValue::new(HeaderName::new_from_ascii_str(name), value.to_owned())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The body as HTML paragraphs (a blank line between them, line breaks kept).
+fn paragraphs(body: &str) -> String {
+    body.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| format!("<p>{}</p>", escape(p.trim()).replace('\n', "<br>\n")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The message to one recipient: `[Guichet] subject`, the body in their language, and the
+/// headers that keep auto-responders quiet.
+pub fn message(config: &MailConfig, b: &Broadcast, r: &Recipient) -> Result<Message, String> {
+    let lang = match (r.locale.as_str(), &b.subject_en, &b.body_en) {
+        ("en", Some(_), Some(_)) => "en",
+        _ => "fr",
+    };
+    let (subject, body) = match (lang, &b.subject_en, &b.body_en) {
+        ("en", Some(s), Some(t)) => (s.as_str(), t.as_str()),
+        _ => (b.subject_fr.as_str(), b.body_fr.as_str()),
+    };
+    let footer =
+        render::text(lang, "broadcast-mail-footer", &[]).unwrap_or_else(|| "Guichet".to_owned());
+    let parse = |field: &str, addr: &str| -> Result<Mailbox, String> {
+        addr.trim().parse().map_err(|e| format!("{field}: {e}"))
+    };
+    let to = Mailbox::new(
+        Some(r.name.clone()).filter(|n| !n.trim().is_empty()),
+        r.email
+            .trim()
+            .parse()
+            .map_err(|e| format!("recipient: {e}"))?,
+    );
+    let text = format!("{body}\n\n-- \n{footer}\n");
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{}\n<hr>\n<p><small>{}</small></p>\n</body></html>\n",
+        escape(subject),
+        paragraphs(body),
+        escape(&footer)
+    );
+    Message::builder()
+        .from(parse("mail.from", &config.from)?)
+        .reply_to(parse("mail.reply_to", &config.reply_to)?)
+        .to(to)
+        .subject(format!("[Guichet] {subject}"))
+        .message_id(Some(format!(
+            "<broadcast-{}.{}@{}>",
+            b.id,
+            r.person.0,
+            config.domain()
+        )))
+        .date_now()
+        .raw_header(raw("Auto-Submitted", "auto-generated"))
+        .raw_header(raw("X-Auto-Response-Suppress", "All"))
+        .raw_header(raw("Content-Language", lang))
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(text),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(html),
+                ),
+        )
+        .map_err(|e| e.to_string())
+}
+
+fn app_error(e: AppError) -> JobError {
+    match e {
+        AppError::Unavailable(_) | AppError::Internal(_) => JobError::Retryable(e.to_string()),
+        other => JobError::Permanent(other.to_string()),
+    }
+}
+
+fn id_in(job: &Job, key: &str) -> Result<i64, JobError> {
+    job.payload[key]
+        .as_i64()
+        .ok_or_else(|| JobError::Permanent(format!("payload without {key}")))
+}
+
+/// `broadcast.expand`: lists the recipients of a due broadcast, every batch in turn.
+#[derive(Debug)]
+struct Expand<M>(Broadcaster<M>);
+
+impl<M: Mailer + std::fmt::Debug> Handler for Expand<M> {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        let id = id_in(job, "broadcast")?;
+        let app = &self.0.shared.app;
+        while app.expand_broadcast_step(id).await.map_err(app_error)? == Expansion::More {}
+        Ok(())
+    }
+}
+
+/// `broadcast.send`: mails one batch.
+#[derive(Debug)]
+struct Send<M>(Broadcaster<M>);
+
+impl<M: Mailer + std::fmt::Debug> Handler for Send<M> {
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        self.0
+            .send_batch(
+                id_in(job, "broadcast")?,
+                id_in(job, "first")?,
+                id_in(job, "last")?,
+            )
+            .await
+    }
+}
