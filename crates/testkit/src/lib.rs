@@ -7,8 +7,8 @@
 //! afterwards. They fail when that server does not answer, unless `GUICHET_SKIP_POSTGRES=1`
 //! says to skip them: CI never sets it.
 
-pub mod dovecot;
 pub mod cas;
+pub mod dovecot;
 pub mod fixture;
 pub mod oidc;
 pub mod smtp;
