@@ -382,7 +382,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 3, 1, 23, 30, 0).unwrap();
         assert_eq!(
             quota_day(at, chrono_tz::Europe::Paris),
-            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+            NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date")
         );
         // In summer Paris is UTC+2: 21:59 UTC is still the same day, 22:00 is the next.
         let at = Utc.with_ymd_and_hms(2026, 6, 1, 21, 59, 0).unwrap();
