@@ -78,6 +78,20 @@ impl Default for Config {
 
 /// A commented sample, printed by `guichet config example`; a test parses it back into the
 /// defaults, so it cannot drift from the struct.
+/// A mailbox name as it appears in an environment variable's name: upper case, `_` for anything
+/// but ASCII letters and digits.
+fn env_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 pub const EXAMPLE: &str = r#"# guichet.toml: every key is optional; the values below are the defaults.
 # Each key can also be set by an environment variable GUICHET_<KEY> (GUICHET_DATABASE_URL…),
 # which wins over this file.
@@ -141,6 +155,15 @@ public_url = "http://127.0.0.1:8080"
 # templates_dir = "/etc/guichet/templates"
 # Hour (UTC, 0-23) at which daily digests go out, for people who chose them.
 digest_hour = 16
+# Email intake (the [[mail.mailbox]] tables below). The académie's time zone: the calendar day of
+# each sender's daily quota.
+time_zone = "Europe/Paris"
+# Automatic answers (refusal explanations) one address receives in a day at most.
+auto_answers_per_day = 5
+# Delivery failures after which an address is marked bouncing and gets in-app notices only.
+bounce_threshold = 3
+# Days a quarantined or ignored message is kept.
+quarantine_retention_days = 90
 
 [mail.smtp]
 # The SMTP server notices are handed to; empty: no email, notices stay in the application.
@@ -155,6 +178,41 @@ password = ""
 # ca_file = "/etc/guichet/smtp-ca.pem"
 # Seconds to wait for the server at each step.
 timeout_secs = 30
+
+# A mailbox requests arrive in, with its intake policy; repeat the table for each one. Messages
+# come from its IMAP folder (`[mail.mailbox.imap]`, collected by `guichet serve`'s workers, one
+# instance at a time) or from the MTA through `guichet mail ingest --mailbox lsun`.
+# [[mail.mailbox]]
+# name = "lsun"
+# address = "assistance-lsun@ac-dijon.fr"
+# max_bytes = 26214400
+# allowed_domains = ["ac-dijon.fr"]
+# # The authserv-id of the académie's MTA, whose Authentication-Results header is trusted.
+# authserv_id = "mx.ac-dijon.fr"
+# # "require" (refused when not authenticated), "flag" (accepted, shown unverified) or "off".
+# authentication = "require"
+# keyword_required = true
+# default_application = ""
+# daily_quota = 10
+# # Role the sender must hold in the directory ("director"); empty: any known, active person.
+# required_role = "director"
+# # Steps turned off among "domain", "authentication", "keyword", "quota", "role".
+# disabled_steps = []
+# [mail.mailbox.imap]
+# host = "imap.ac-dijon.fr"
+# port = 993
+# security = "tls"            # or "starttls"; "none" only for a server on this machine
+# username = "assistance-lsun"
+# password = ""              # better: GUICHET_MAIL_MAILBOX_LSUN_IMAP_PASSWORD
+# folder = "INBOX"
+# processed_folder = "Guichet-traites"
+# refused_folder = "Guichet-refuses"
+# error_folder = "Guichet-erreurs"
+# poll_secs = 60              # when the server offers no IDLE
+# batch = 50
+# timeout_secs = 60
+# lease_secs = 60             # another instance takes the mailbox over this long after a crash
+
 [directory]
 # The académie's LDAP (AAF), synced daily by the workers and by `guichet directory sync`.
 # Empty: no sync. ldap://host:389 (with starttls = true) or ldaps://host:636.
@@ -336,6 +394,17 @@ impl Config {
         }
         if let Some(v) = var("GUICHET_MAIL_SMTP_PASSWORD") {
             m.smtp.password = guichet_mail::Secret::new(v);
+        }
+        // Each IMAP mailbox's password, out of the file: GUICHET_MAIL_MAILBOX_<NAME>_IMAP_PASSWORD,
+        // the name upper-cased with anything but letters and digits as `_` (lsun-dsden → LSUN_DSDEN).
+        for mailbox in &mut m.mailboxes {
+            let key = format!(
+                "GUICHET_MAIL_MAILBOX_{}_IMAP_PASSWORD",
+                env_name(&mailbox.name)
+            );
+            if let (Some(v), Some(imap)) = (var(&key), mailbox.imap.as_mut()) {
+                imap.password = guichet_mail::Secret::new(v);
+            }
         }
         if let Some(v) = var("GUICHET_MAIL_TEMPLATES_DIR") {
             m.templates_dir = Some(v.into()).filter(|p: &PathBuf| !p.as_os_str().is_empty());
@@ -524,6 +593,24 @@ mod tests {
             err.to_string().contains("GUICHET_MAIL_SMTP_SECURITY"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_imap_password_comes_from_the_environment_by_mailbox_name() {
+        let mut c: Config = toml::from_str(
+            "[[mail.mailbox]]\nname = \"lsun-dsden\"\naddress = \"lsun@ac-dijon.fr\"\n\
+             [mail.mailbox.imap]\nhost = \"imap.ac-dijon.fr\"\nusername = \"lsun\"\n",
+        )
+        .expect("parses");
+        assert!(c.validate().is_err(), "no password yet");
+        c.apply_env(|k| {
+            (k == "GUICHET_MAIL_MAILBOX_LSUN_DSDEN_IMAP_PASSWORD").then(|| "p4ss".into())
+        })
+        .expect("applies");
+        let imap = c.mail.mailboxes[0].imap.as_ref().expect("imap");
+        assert_eq!(imap.password.expose(), "p4ss");
+        assert!(c.validate().is_ok());
+        assert!(!format!("{c:?}").contains("p4ss"));
     }
 
     #[test]
