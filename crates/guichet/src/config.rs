@@ -599,6 +599,7 @@ mod tests {
     fn an_imap_password_comes_from_the_environment_by_mailbox_name() {
         let mut c: Config = toml::from_str(
             "[[mail.mailbox]]\nname = \"lsun-dsden\"\naddress = \"lsun@ac-dijon.fr\"\n\
+             authserv_id = \"mx.ac-dijon.fr\"\n\
              [mail.mailbox.imap]\nhost = \"imap.ac-dijon.fr\"\nusername = \"lsun\"\n",
         )
         .expect("parses");
@@ -609,7 +610,7 @@ mod tests {
         .expect("applies");
         let imap = c.mail.mailboxes[0].imap.as_ref().expect("imap");
         assert_eq!(imap.password.expose(), "p4ss");
-        assert!(c.validate().is_ok());
+        c.validate().expect("valid with the password");
         assert!(!format!("{c:?}").contains("p4ss"));
     }
 

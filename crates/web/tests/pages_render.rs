@@ -117,6 +117,21 @@ fn every_template_key_is_translated() {
         ("size", "10".to_owned()),
         ("minutes", "5".to_owned()),
         ("field", "f".to_owned()),
+        ("created", "3".to_owned()),
+        ("updated", "2".to_owned()),
+        ("rejected", "1".to_owned()),
+        ("deactivated", "1".to_owned()),
+        ("desk", "d".to_owned()),
+        ("first", "f".to_owned()),
+        ("group", "g".to_owned()),
+        ("last", "l".to_owned()),
+        ("left", "1".to_owned()),
+        ("line", "1".to_owned()),
+        ("resolve", "1".to_owned()),
+        ("take", "1".to_owned()),
+        ("target", "t".to_owned()),
+        ("warn", "1".to_owned()),
+        ("year", "2026".to_owned()),
     ];
     for lang in [Lang::Fr, Lang::En] {
         for key in &keys {
