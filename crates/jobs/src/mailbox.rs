@@ -299,7 +299,7 @@ fn add(total: &mut Collected, batch: &Batch) {
 
 /// 1 s, 2 s, 4 s… up to five minutes.
 fn backoff(failures: u32) -> Duration {
-    Duration::from_secs(1u64 << failures.min(9).saturating_sub(1)).min(MAX_BACKOFF)
+    Duration::from_secs(1u64 << failures.min(10).saturating_sub(1)).min(MAX_BACKOFF)
 }
 
 /// This instance's name in leases: host, process and a random part (two collectors in one
