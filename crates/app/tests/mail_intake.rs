@@ -5,6 +5,8 @@
 mod mail_common;
 
 use guichet_app::intake::{EXPLAIN_KIND, IngestOutcome};
+use guichet_app::routing::RuleInput;
+use guichet_core::desk::Level;
 use guichet_core::ticket::{Channel, EntryKind};
 use guichet_store::intake::{InboundFilter, InboundState};
 use guichet_store::notification::{Delivery, DeliveryState, NewNotification};
@@ -19,6 +21,7 @@ both_engines!(
     automatic_mail_is_ignored_and_bounces_reach_their_notice,
     the_open_mailbox_flags_unverified_senders_and_names_the_guessed_school,
     a_processing_failure_is_recorded_for_replay,
+    a_mailbox_rule_routes_what_came_through_that_mailbox,
 );
 
 fn reason(o: &IngestOutcome) -> &str {
@@ -558,4 +561,69 @@ async fn a_processing_failure_is_recorded_for_replay(db: TestDb) {
     assert_eq!(reason(&o), "intake.too_large");
     // An unknown mailbox is the caller's mistake.
     assert!(app.ingest_mail("nope", raw.as_bytes()).await.is_err());
+}
+
+/// A rule on the mailbox (written in any case) sends what the open `assistance` mailbox
+/// receives to N2, and says so on the timeline; the same request through `lsun` or the web stays
+/// in N1; "test this rule" finds the mailed ticket among the recent ones.
+async fn a_mailbox_rule_routes_what_came_through_that_mailbox(db: TestDb) {
+    let e = mail_env(&db).await;
+    let admin = e.caller(&e.fx.admin).await;
+    let rule = json!({
+        "name": "Boîte assistance vers N2",
+        "conditions": [{ "field": "mailbox", "op": "is", "value": "Assistance@AC-Dijon.fr" }],
+        "actions": [{ "action": "set_group", "value": "DSI-N2" }],
+    });
+    e.app
+        .import_rules(
+            &admin,
+            e.fx.dsi_n1.desk,
+            &json!({ "version": 1, "mode": "first_match", "rules": [rule.clone()] }),
+        )
+        .await
+        .expect("rules imported");
+    let from = "francoise.berard@ac-dijon.fr";
+    let routed = e
+        .ingest(
+            "assistance",
+            &message(from, "assistance@ac-dijon.fr", "LSU : export", "", "Bonjour."),
+        )
+        .await;
+    let t = e.ticket(&reference(&routed)).await;
+    assert_eq!(t.group, Some(e.fx.dsi_n2.id));
+    assert_eq!(t.level, Level::N2);
+    let view = e.app.ticket(&admin, t.id).await.expect("view");
+    let entry = view
+        .timeline
+        .iter()
+        .find(|en| en.kind == EntryKind::Routing)
+        .expect("a routing entry");
+    assert_eq!(entry.body, "Boîte assistance vers N2");
+
+    let other = e
+        .ingest(
+            "lsun",
+            // Another subject: the same one would be the same message (its Message-ID).
+            &message(from, "assistance-lsun@ac-dijon.fr", "LSU : bulletins", "", "Bonjour."),
+        )
+        .await;
+    let stays = e.ticket(&reference(&other)).await;
+    assert_eq!(stays.group, Some(e.fx.dsi_n1.id));
+    let web = e
+        .app
+        .submit(
+            &e.caller(&e.francoise).await,
+            mail_common::request("LSU : export", e.fx.school_a.id),
+        )
+        .await
+        .expect("submitted");
+    assert_eq!(web.group, Some(e.fx.dsi_n1.id));
+
+    let matched = e
+        .app
+        .test_rule(&admin, RuleInput { definition: rule })
+        .await
+        .expect("tested");
+    let ids: Vec<_> = matched.iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![t.id], "only the ticket mailed to assistance");
 }

@@ -248,4 +248,67 @@ mod tests {
         );
         assert_eq!(person(&e, &m, day("2027-01-01")).roles, vec![]);
     }
+
+    /// An académie whose directory names things its own way: other attribute names, and
+    /// `DIR` or `ADJ` (acting head) making a school director, `DOC` a teacher.
+    #[test]
+    fn the_mapping_chooses_the_attributes_and_the_director_functions() {
+        let m = Mapping {
+            uid: "employeeNumber".into(),
+            mail: "mailPrincipal".into(),
+            functions: "fonction".into(),
+            director_functions: vec!["DIR".into(), "ADJ".into()],
+            teacher_functions: vec!["ENS".into(), "DOC".into()],
+            ..Mapping::default()
+        };
+        let acting = entry(&[
+            ("uid", &["ignored"]),
+            ("employeeNumber", &["E123"]),
+            ("cn", &["Paul Martin"]),
+            ("mailPrincipal", &["paul.martin@ac-dijon.fr"]),
+            ("FrEduRne", &["0210001M$UAJ"]),
+            ("FrEduRneResp", &["0210001M$UAJ"]),
+            ("fonction", &["ADJ"]),
+            ("FrEduFonctAdm", &["ENS"]),
+        ]);
+        let p = person(&acting, &m, day("2026-12-03"));
+        assert_eq!(p.uid, "E123");
+        assert_eq!(p.email.as_deref(), Some("paul.martin@ac-dijon.fr"));
+        assert_eq!(
+            p.roles,
+            vec![
+                RoleRecord {
+                    kind: RoleKind::Director,
+                    uai: "0210001M".into()
+                },
+                RoleRecord {
+                    kind: RoleKind::Staff,
+                    uai: "0210001M".into()
+                },
+            ]
+        );
+        // The same entry under the defaults: `ADJ` is nobody's head, `FrEduFonctAdm` decides.
+        let p = person(&acting, &Mapping::default(), day("2026-12-03"));
+        assert_eq!(p.uid, "ignored");
+        assert_eq!(
+            p.roles,
+            vec![RoleRecord {
+                kind: RoleKind::Teacher,
+                uai: "0210001M".into()
+            }]
+        );
+        let librarian = entry(&[
+            ("employeeNumber", &["E9"]),
+            ("cn", &["L"]),
+            ("FrEduRne", &["0210002N$UAJ"]),
+            ("fonction", &["DOC"]),
+        ]);
+        assert_eq!(
+            person(&librarian, &m, day("2026-12-03")).roles,
+            vec![RoleRecord {
+                kind: RoleKind::Teacher,
+                uai: "0210002N".into()
+            }]
+        );
+    }
 }

@@ -211,7 +211,10 @@ impl Conn {
                 "SELECT t.id, t.reference, t.type, t.channel, t.priority, t.org_path, t.subject,
                     t.requester_id, a.code AS application_code,
                     (SELECT e.body FROM ticket_entry e WHERE e.ticket_id = t.id
-                        AND e.kind = 'submitted' ORDER BY e.id LIMIT 1) AS body
+                        AND e.kind = 'submitted' ORDER BY e.id LIMIT 1) AS body,
+                    (SELECT e.data FROM ticket_entry e WHERE e.ticket_id = t.id
+                        AND e.kind = 'submitted' AND t.channel = 'email'
+                        ORDER BY e.id LIMIT 1) AS submitted_data
                  FROM ticket t LEFT JOIN application a ON a.id = t.application_id
                  WHERE t.id <= $2 ORDER BY t.id DESC LIMIT $1",
             )
@@ -242,7 +245,10 @@ impl Conn {
                                 .and_then(|p| OrgPath::from_stored(&p)),
                             subject: r.text("subject")?,
                             body: r.opt_text("body")?.unwrap_or_default(),
-                            mailbox: None,
+                            mailbox: r
+                                .opt_text("submitted_data")?
+                                .as_deref()
+                                .and_then(mailbox_address),
                             priority: Priority::from_rank(priority).ok_or(StoreError::Corrupt {
                                 column: "ticket.priority",
                                 value: priority.to_string(),
@@ -253,4 +259,11 @@ impl Conn {
                 .collect()
         })
     }
+}
+
+/// The mailbox address an email ticket came in through, kept with its first entry
+/// (`mail.address`; tickets received before it was kept have none).
+fn mailbox_address(data: &str) -> Option<String> {
+    let data: serde_json::Value = serde_json::from_str(data).ok()?;
+    Some(data["mail"]["address"].as_str()?.to_lowercase())
 }

@@ -4,7 +4,7 @@
 
 use super::{IngestOutcome, Received};
 use crate::admin::audit;
-use crate::ticket::SubmitTicket;
+use crate::ticket::{Mailed, SubmitTicket};
 use crate::{App, AppError, Caller};
 use chrono::Duration;
 use guichet_core::intake::quota_day;
@@ -116,7 +116,17 @@ impl App {
             impact: Impact::Medium,
             attachments: files,
         };
-        let ticket = self.submit_with(&requester, req, None, Some(mail)).await?;
+        let ticket = self
+            .submit_with(
+                &requester,
+                req,
+                Some(Mailed {
+                    inbound: None,
+                    data: mail,
+                    address: r.mailbox.address.clone(),
+                }),
+            )
+            .await?;
         let mut tx = self.store().write().await?;
         tx.set_inbound_state(
             id,

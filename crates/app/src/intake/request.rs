@@ -3,7 +3,7 @@
 
 use super::thread::{body_of, mail_data};
 use super::{IngestOutcome, Received};
-use crate::ticket::{SubmitTicket, Upload};
+use crate::ticket::{Mailed, SubmitTicket, Upload};
 use crate::{App, AppError};
 use guichet_core::intake::{Facts, SenderStatus};
 use guichet_core::org::OrgKind;
@@ -190,7 +190,15 @@ impl App {
         };
         let record = r.record(InboundState::Ticket, Vec::new());
         let ticket = self
-            .submit_with(&caller, req, Some(record), Some(mail))
+            .submit_with(
+                &caller,
+                req,
+                Some(Mailed {
+                    inbound: Some(record),
+                    data: mail,
+                    address: r.mailbox.address.clone(),
+                }),
+            )
             .await?;
         let linked = match previous {
             Some(p) => {

@@ -188,6 +188,7 @@ pub(crate) fn mail_data(
 ) -> serde_json::Value {
     json!({
         "mailbox": r.mailbox.name,
+        "address": r.mailbox.address,
         "from": r.sender(),
         "message_id": r.msg.message_id,
         "unverified": unverified,

@@ -31,6 +31,8 @@ pub(crate) struct RoutingInput<'a> {
     pub establishment: Option<OrgPath>,
     pub subject: &'a str,
     pub body: &'a str,
+    /// The mailbox address (lower case) of a ticket that came in by email.
+    pub mailbox: Option<&'a str>,
     pub now: DateTime<Utc>,
 }
 
@@ -79,7 +81,7 @@ impl App {
                 establishment: input.establishment.clone(),
                 subject: input.subject.to_owned(),
                 body: input.body.to_owned(),
-                mailbox: None,
+                mailbox: input.mailbox.map(ToOwned::to_owned),
                 priority: input.priority,
             };
             let result = routing::evaluate(&plan.rules, &facts, Trigger::Created);

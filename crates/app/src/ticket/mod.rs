@@ -14,4 +14,5 @@ mod work;
 
 pub use attach::Upload;
 pub use read::{ListQuery, TicketView};
+pub(crate) use submit::Mailed;
 pub use submit::SubmitTicket;

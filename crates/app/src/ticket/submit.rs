@@ -37,21 +37,35 @@ pub struct SubmitTicket {
     pub attachments: Vec<Upload>,
 }
 
+/// What a received message adds to its submission.
+#[derive(Debug)]
+pub(crate) struct Mailed {
+    /// Recorded in the submission's transaction, so that a second delivery undoes it all;
+    /// `None` when it was recorded before (a message released from quarantine).
+    pub inbound: Option<NewInbound>,
+    /// Kept on the first entry for the desk.
+    pub data: serde_json::Value,
+    /// The address of the mailbox it came in through, for `mailbox` routing conditions.
+    pub address: String,
+}
+
 impl App {
     /// Files a new request: it lands in the application's group (or the intake group) as `new`.
     pub async fn submit(&self, caller: &Caller, req: SubmitTicket) -> Result<Ticket, AppError> {
-        self.submit_with(caller, req, None, None).await
+        self.submit_with(caller, req, None).await
     }
 
-    /// [`App::submit`] for a received message: `inbound` is recorded in the same transaction
-    /// (a second delivery undoes it all) and `mail` is kept on the first entry for the desk.
+    /// [`App::submit`] for a received message, when `mailed` is given.
     pub(crate) async fn submit_with(
         &self,
         caller: &Caller,
         req: SubmitTicket,
-        inbound: Option<NewInbound>,
-        mail: Option<serde_json::Value>,
+        mailed: Option<Mailed>,
     ) -> Result<Ticket, AppError> {
+        let (inbound, mail, mailbox) = match mailed {
+            Some(m) => (m.inbound, Some(m.data), Some(m.address.to_lowercase())),
+            None => (None, None, None),
+        };
         may_global(&caller.subject, GlobalAction::Submit)?;
         let subject = required_text("subject", &req.subject, 200)?;
         let body = required_text("body", &req.body, 50_000)?;
@@ -136,6 +150,7 @@ impl App {
                 establishment: zone.path.clone(),
                 subject: &subject,
                 body: &body,
+                mailbox: mailbox.as_deref(),
                 now,
             })
             .await?;
