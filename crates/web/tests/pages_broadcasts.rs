@@ -145,6 +145,10 @@ async fn an_ien_previews_sends_and_follows_a_broadcast_to_their_directors(db: Te
     let page = ien.get(sent.location()).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
     assert!(page.has("La diffusion est en cours d'envoi."));
+    assert!(
+        page.has("fr-badge--no-icon\">En cours d'envoi</span>"),
+        "due now: it reads as sending, not scheduled"
+    );
     assert!(page.has("ONDE sera indisponible mercredi"));
     assert!(page.has("Dijon 1"));
 

@@ -117,6 +117,23 @@ fn every_template_key_is_translated() {
         ("size", "10".to_owned()),
         ("minutes", "5".to_owned()),
         ("field", "f".to_owned()),
+        ("created", "1".to_owned()),
+        ("updated", "1".to_owned()),
+        ("rejected", "1".to_owned()),
+        ("when", "01/09/2026 à 08:00".to_owned()),
+        ("zone", "Mâcon".to_owned()),
+        ("sent", "1".to_owned()),
+        ("failed", "1".to_owned()),
+        ("bounced", "1".to_owned()),
+        ("queued", "1".to_owned()),
+        ("deactivated", "1".to_owned()),
+        ("desk", "DSI".to_owned()),
+        ("first", "1".to_owned()),
+        ("last", "2".to_owned()),
+        ("take", "4 h".to_owned()),
+        ("resolve", "2 j".to_owned()),
+        ("warn", "80".to_owned()),
+        ("year", "2026".to_owned()),
     ];
     for lang in [Lang::Fr, Lang::En] {
         for key in &keys {

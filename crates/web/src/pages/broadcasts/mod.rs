@@ -23,6 +23,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use guichet_app::AppError;
 use guichet_app::broadcast::BroadcastView;
+use guichet_core::broadcast::BroadcastStatus;
+use guichet_store::broadcast::Broadcast;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -96,6 +98,15 @@ pub fn parse_day_end(raw: &str, field: &'static str) -> Result<Option<DateTime<U
         .ok_or(AppError::invalid(field, "broadcast.day"))
 }
 
+/// The status as the author should read it: a broadcast due now waits only for a worker to
+/// pick it up, so it reads "sending" rather than "scheduled".
+pub fn shown_status(b: &Broadcast, now: DateTime<Utc>) -> &'static str {
+    match b.status {
+        BroadcastStatus::Scheduled if b.send_at.is_none_or(|t| t <= now) => "sending",
+        other => other.as_str(),
+    }
+}
+
 /// One broadcast as a row of the list.
 #[derive(Debug, Serialize)]
 struct Row {
@@ -121,10 +132,11 @@ async fn row(state: &AppState, s: &SignedIn, v: BroadcastView) -> Result<Row, Pa
     } else {
         p.total()
     };
+    let status = shown_status(&b, state.app.now());
     Ok(Row {
         id: b.id,
         subject: b.subject_fr,
-        status: b.status.as_str(),
+        status,
         audience,
         sent: p.sent,
         failed: p.failed,

@@ -2,7 +2,7 @@
 //! their email states (a page at a time), and what may still be done: send a draft (now or at
 //! a time), cancel it before it starts. Another zone's broadcast is not found.
 
-use super::{parse_when, steering_only, when};
+use super::{parse_when, shown_status, steering_only, when};
 use crate::AppState;
 use crate::pages::admin::{Notice, path_id};
 use crate::pages::error::PageError;
@@ -81,7 +81,7 @@ async fn render(
     let page = json!({
         "broadcast": {
             "id": b.id,
-            "status": b.status.as_str(),
+            "status": shown_status(b, state.app.now()),
             "subject_fr": b.subject_fr, "body_fr": b.body_fr,
             "subject_en": b.subject_en, "body_en": b.body_en,
             "roles": b.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
