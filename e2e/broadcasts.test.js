@@ -92,4 +92,5 @@ test('the IEN previews the directors of their circonscription, then sends', asyn
 
   await page.getByRole('link', { name: 'Retour aux diffusions' }).click();
   await page.getByRole('link', { name: 'Coupure ONDE mercredi' }).waitFor();
+  await check('broadcasts-list-one');
 });
