@@ -12,6 +12,7 @@
 //! notification preference ("off" only silences non-essential ticket notices). People without
 //! an email address get the in-app notice only.
 
+mod choices;
 pub mod jobs;
 
 use crate::admin::audit;
@@ -26,6 +27,7 @@ use guichet_core::person::RoleKind;
 use guichet_core::{FieldError, OrgNodeId, Uai};
 use guichet_store::broadcast::{AudienceMember, Broadcast, NewBroadcast, Progress, Recipient};
 use guichet_store::job::NewJob;
+use guichet_store::org::OrgNode;
 use guichet_store::{Conn, StoreError};
 use serde_json::json;
 
@@ -83,6 +85,14 @@ async fn resolve(
         .map(|r| RoleKind::parse(r.trim()).map_err(|e| e.at("roles")))
         .collect::<Result<Vec<_>, FieldError>>()?;
     let roles = parse_roles(&kinds)?;
+    let nodes = audience_nodes(conn, input).await?;
+    let zones = nodes.iter().map(|n| n.zone()).collect();
+    let ids = nodes.iter().map(|n| n.id).collect();
+    Ok((roles, zones, ids))
+}
+
+/// The nodes of an audience's zones and UAIs, checked, each once, in id order.
+async fn audience_nodes(conn: &mut Conn, input: &AudienceInput) -> Result<Vec<OrgNode>, AppError> {
     if input.zones.is_empty() && input.uais.iter().all(|u| u.trim().is_empty()) {
         return Err(AppError::invalid("zones", "required"));
     }
@@ -113,9 +123,7 @@ async fn resolve(
     }
     nodes.sort_by_key(|n| n.id);
     nodes.dedup_by_key(|n| n.id);
-    let zones = nodes.iter().map(|n| n.zone()).collect();
-    let ids = nodes.iter().map(|n| n.id).collect();
-    Ok((roles, zones, ids))
+    Ok(nodes)
 }
 
 /// Someone who steers nothing has no broadcast to see or write.

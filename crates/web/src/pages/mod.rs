@@ -26,6 +26,7 @@ pub mod visitor;
 
 mod accessibility;
 mod admin;
+mod broadcasts;
 mod desk;
 mod home;
 mod language;
@@ -75,6 +76,7 @@ impl Web {
             path,
             agent: false,
             admin: false,
+            steering: false,
         }
     }
 
@@ -124,6 +126,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(requests::routes())
         .merge(desk::routes())
         .merge(admin::routes())
+        .merge(broadcasts::routes())
         .merge(crate::sso::routes())
         .route("/assets/{version}/{*path}", get(assets::serve))
         .layer(DefaultBodyLimit::max(limit))

@@ -36,6 +36,9 @@ pub struct Base {
     pub agent: bool,
     /// The person administers: the layout links to the administration pages.
     pub admin: bool,
+    /// The person steers a zone (IEN, DASEN, DSI) or administers: the layout links to the
+    /// broadcasts.
+    pub steering: bool,
 }
 
 /// The template environment, built once at start.

@@ -129,6 +129,9 @@ impl Visitor {
             .is_ok()
         });
         base.admin = self.caller().is_some_and(|c| c.subject.admin);
+        base.steering = self
+            .caller()
+            .is_some_and(|c| c.subject.active && (c.subject.admin || !c.subject.zones.is_empty()));
         base
     }
 }
