@@ -6,7 +6,7 @@
 #[path = "../../directory/tests/common/mod.rs"]
 mod common;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use guichet_app::{App, AppConfig, Clock};
 use guichet_jobs::{DIRECTORY_SYNC_KIND, DirectorySyncJob, Pool, PoolConfig, Registry};
 use guichet_store::job::{Job, JobState};
