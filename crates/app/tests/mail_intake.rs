@@ -586,7 +586,13 @@ async fn a_mailbox_rule_routes_what_came_through_that_mailbox(db: TestDb) {
     let routed = e
         .ingest(
             "assistance",
-            &message(from, "assistance@ac-dijon.fr", "LSU : export", "", "Bonjour."),
+            &message(
+                from,
+                "assistance@ac-dijon.fr",
+                "LSU : export",
+                "",
+                "Bonjour.",
+            ),
         )
         .await;
     let t = e.ticket(&reference(&routed)).await;
@@ -604,7 +610,13 @@ async fn a_mailbox_rule_routes_what_came_through_that_mailbox(db: TestDb) {
         .ingest(
             "lsun",
             // Another subject: the same one would be the same message (its Message-ID).
-            &message(from, "assistance-lsun@ac-dijon.fr", "LSU : bulletins", "", "Bonjour."),
+            &message(
+                from,
+                "assistance-lsun@ac-dijon.fr",
+                "LSU : bulletins",
+                "",
+                "Bonjour.",
+            ),
         )
         .await;
     let stays = e.ticket(&reference(&other)).await;

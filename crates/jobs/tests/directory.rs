@@ -76,7 +76,10 @@ async fn the_daily_job_syncs_queues_tomorrows_and_retries_an_absent_directory(db
     assert!(!pool.run_once("w").await.expect("idle"), "not before 02:30");
 
     clock.set(utc(3, 2, 31));
-    assert!(pool.run_once("w").await.expect("ran"), "the day's sync runs");
+    assert!(
+        pool.run_once("w").await.expect("ran"),
+        "the day's sync runs"
+    );
     let runs = app
         .store()
         .read()

@@ -1,7 +1,7 @@
 //! OpenID Connect sign-on against a real provider (`oidc-provider` on Node, started per test):
 //! the code flow with PKCE through Guichet, people mapped by uid or email, unknown people
 //! refused or created, deactivated people refused, a forged `state`, replayed answers,
-//! forged or misdirected ID tokens, and open redirects.
+//! forged or misdirected ID tokens, open redirects, and signing out ending the session.
 
 mod sso_common;
 
@@ -102,6 +102,23 @@ async fn signs_in_and_renews_the_session(db: TestDb) {
     );
     let home = b.get(&format!("{}/", site.base)).await;
     assert!(home.has(&site.fx.director_a.display_name), "{}", home.body);
+
+    // Signing out ends the Guichet session: back to the sign-in page, the old id worth nothing.
+    let csrf = home.hidden("csrf").expect("the sign-out form's token");
+    let out = b
+        .post_once(&format!("{}/sign-out", site.base), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.location, Some(format!("{}/sign-in", site.base)));
+    assert!(b.cookie(&site.base, "guichet_session").is_none());
+    let left = site
+        .app
+        .session_caller(&session, "test", &Default::default())
+        .await
+        .expect("reads");
+    assert!(left.is_none(), "the session survived signing out");
+    let home = b.get(&format!("{}/", site.base)).await;
+    assert!(!home.has(&site.fx.director_a.display_name), "{}", home.body);
 
     // By email, on another provider entry: the same person.
     let mut b = Browser::new();
