@@ -34,6 +34,15 @@ pub struct SweepReport {
     pub failed: usize,
 }
 
+impl SweepReport {
+    /// True when the sweep filled its batch with tickets it could check: more are probably due,
+    /// and running again at once handles a mass breach in seconds rather than a batch a minute.
+    /// A batch of failures is not run again (those tickets would come back first).
+    pub fn more_due(&self) -> bool {
+        i64::try_from(self.checked).is_ok_and(|n| n >= BATCH) && self.failed < self.checked
+    }
+}
+
 /// What the sweep signals on one ticket.
 #[derive(Debug, Default)]
 struct Signals {
@@ -222,4 +231,30 @@ async fn escalate(
         }
     }
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_full_batch_of_checked_tickets_asks_for_another() {
+        let full = usize::try_from(BATCH).expect("small");
+        let report = |checked, failed| SweepReport {
+            checked,
+            failed,
+            ..SweepReport::default()
+        };
+        assert!(report(full, 0).more_due());
+        assert!(report(full, 3).more_due());
+        assert!(
+            !report(full - 1, 0).more_due(),
+            "the due tickets are all done"
+        );
+        assert!(
+            !report(full, full).more_due(),
+            "the same failures would come back"
+        );
+        assert!(!report(0, 0).more_due());
+    }
 }
