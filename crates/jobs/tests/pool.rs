@@ -442,7 +442,10 @@ async fn a_long_job_keeps_its_lease_while_it_runs(db: TestDb) {
     let first_lease = t0() + Duration::seconds(3);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while state(&db, id).await.locked_until <= Some(first_lease) {
-        assert!(std::time::Instant::now() < deadline, "the lease was never renewed");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the lease was never renewed"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     // Past the first lease: another instance still finds the job held.
@@ -456,7 +459,10 @@ async fn a_long_job_keeps_its_lease_while_it_runs(db: TestDb) {
     tx.commit().await.expect("commit");
     assert!(taken.is_empty(), "a running job is never taken over");
     while state(&db, id).await.state != JobState::Done {
-        assert!(std::time::Instant::now() < deadline, "the job never finished");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the job never finished"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     stop_tx.send(true).expect("stop");
