@@ -18,7 +18,9 @@
 # and portal pages, once per think time of PAGE_THINK_MS ("1000,0"), PAGE_SECS (60) measured
 # seconds each), then what `guichet-bench run` measures (lists, create); e.g. PHASES=lists to
 # re-measure lists and searches on a kept database without adding tickets to it; `mail`
-# (PHASES=mail, MAIL_MESSAGES (2000)): messages/s through IMAP and the MTA pipe, see bench_mail.
+# (PHASES=mail, MAIL_MESSAGES (2000)): messages/s through IMAP and the MTA pipe, see bench_mail;
+# `notify` (PHASES=notify, NOTIFY_COUNT (10000), NOTIFY_WORKERS (2)): a broadcast and ticket
+# notices mailed to a local SMTP server, see bench_notify.
 # Everything runs on 127.0.0.1. Every wait is bounded.
 set -euo pipefail
 
@@ -39,7 +41,7 @@ PAGE_USERS=${PAGE_USERS:-50}
 PAGE_THINK_MS=${PAGE_THINK_MS:-1000,0}
 PAGE_SECS=${PAGE_SECS:-60}
 # The phases `guichet-bench run` measures: all but `pages`.
-RUN_PHASES=$(echo "$PHASES" | tr ',' '\n' | grep -v -E '^(pages|mail)$' | paste -sd, - || true)
+RUN_PHASES=$(echo "$PHASES" | tr ',' '\n' | grep -v -E '^(pages|mail|notify)$' | paste -sd, - || true)
 
 case "$ENGINES" in
 sqlite | postgres) ENGINE_LIST=$ENGINES ;;
@@ -267,13 +269,45 @@ bench_mail() {
     cat "$summary" >>"$RESULTS/$(date +%Y-%m-%d)-mail-$engine.txt"
 }
 
+# The notify phase (issue 5, PHASES containing `notify`): a fresh database with the test
+# académie and a private aiosmtpd per run (`guichet-bench notify`, through a release
+# `guichet serve --workers-only`): a broadcast to NOTIFY_COUNT (10000) directors with the rate
+# limit off, then the notices of NOTIFY_COUNT submitted tickets.
+NOTIFY_COUNT=${NOTIFY_COUNT:-10000}
+NOTIFY_WORKERS=${NOTIFY_WORKERS:-2}
+bench_notify() {
+    local engine=$1 url summary
+    summary=$WORK/summary-notify-$engine.txt
+    echo "== Guichet notify benchmark $(date +%Y%m%d-%H%M%S), engine $engine, commit $(git -C "$ROOT" rev-parse --short HEAD)" | tee "$summary"
+    for mode in broadcast notices; do
+        case "$engine" in
+        sqlite) url="sqlite://$WORK/guichet-notify.db" ;;
+        postgres)
+            url="$PG_URL/$PG_DB"
+            psql "$PG_URL/postgres" -qAtc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null
+            psql "$PG_URL/postgres" -qAtc "CREATE DATABASE $PG_DB" >/dev/null
+            PG_CREATED=1
+            ;;
+        esac
+        wait_quiet
+        echo "load average before $mode: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$summary"
+        (cd "$WORK" && "$BIN/guichet-bench" notify --database-url "$url" --guichet "$BIN/guichet" \
+            --count "$NOTIFY_COUNT" --workers "$NOTIFY_WORKERS" --mode "$mode") | tee -a "$summary"
+    done
+    mkdir -p "$RESULTS"
+    cat "$summary" >>"$RESULTS/$(date +%Y-%m-%d)-notify-$engine.txt"
+}
+
 # Not `bench_one || …`: that would turn off `set -e` inside the function.
 RC=0
 for engine in $ENGINE_LIST; do
     if [[ ",$PHASES," == *",mail,"* ]]; then
         bench_mail "$engine"
     fi
-    if [ -n "$(echo "$PHASES" | tr ',' '\n' | grep -v '^mail$' || true)" ]; then
+    if [[ ",$PHASES," == *",notify,"* ]]; then
+        bench_notify "$engine"
+    fi
+    if [ -n "$(echo "$PHASES" | tr ',' '\n' | grep -v -E '^(mail|notify)$' || true)" ]; then
         bench_one "$engine"
     fi
 done

@@ -10,6 +10,7 @@ mod directory;
 mod latency;
 mod load;
 mod mail;
+mod notify;
 mod pages;
 mod procfs;
 mod run;
@@ -70,6 +71,9 @@ enum Command {
     Sla(sla::SlaArgs),
     /// Issue 4: messages per second through mail intake, by IMAP or by the MTA pipe.
     Mail(mail::MailArgs),
+    /// Issue 5: a broadcast to many directors, and the notices of many ticket events, mailed
+    /// through `guichet serve --workers-only` to a local SMTP server.
+    Notify(notify::NotifyArgs),
     /// Time the LDAP directory sync of many people (starts its own slapd).
     DirectorySync(directory::DirectoryArgs),
     /// Choose the people of the page benchmark, set their password, write what they will open.
@@ -121,6 +125,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Run(args) => run::run(*args).await,
         Command::Sla(args) => sla::run(args).await,
         Command::Mail(args) => mail::run(args).await,
+        Command::Notify(args) => notify::run(args).await,
         Command::DirectorySync(args) => directory::run(args).await,
         Command::PageUsers {
             database_url,

@@ -486,6 +486,7 @@ async fn serve(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown().await;
+        tracing::info!("stopping: no new request or job, finishing those in flight");
         let _ = stop_tx.send(true);
     });
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
@@ -524,7 +525,49 @@ async fn serve(
         Some(_) => crate::collect::spawn_collectors(&app, mail, &stop_rx)?,
         None => Vec::new(),
     };
-    let web = match run.web {
+    let drain = async {
+        serve_web(&app, run.web, web, &stop_rx).await?;
+        if let Some(workers) = workers {
+            workers.await.context("the workers stopped abnormally")?;
+        }
+        for c in collectors {
+            c.await.context("a mail collector stopped abnormally")?;
+        }
+        anyhow::Ok(())
+    };
+    // Once asked to stop, the drain is bounded: a hung connection or job must not keep the
+    // process alive (a job cut short is released by its lease).
+    let limit = async {
+        stopped(stop_rx.clone()).await;
+        tokio::time::sleep(STOP_LIMIT).await;
+    };
+    let outcome = tokio::select! {
+        r = drain => r,
+        () = limit => Err(anyhow::anyhow!(
+            "still stopping after {} s: exiting with work in flight",
+            STOP_LIMIT.as_secs()
+        )),
+    };
+    app.store().close().await;
+    outcome
+}
+
+/// How long `serve` may take to stop once asked: the workers' grace for a running job plus
+/// the web server's requests in flight.
+const STOP_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves the web pages and API on `addr` until shutdown (or just waits for it without a web
+/// server), letting requests in flight finish.
+async fn serve_web(
+    app: &App,
+    addr: Option<SocketAddr>,
+    web: guichet_web::pages::WebConfig,
+    stop_rx: &tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    match addr {
         Some(addr) => {
             let router = guichet_web::router_with(app.clone(), web);
             let listener = tokio::net::TcpListener::bind(addr)
@@ -541,18 +584,10 @@ async fn serve(
             .context("serving")
         }
         None => {
-            stopped(stop_rx).await;
+            stopped(stop_rx.clone()).await;
             Ok(())
         }
-    };
-    if let Some(workers) = workers {
-        workers.await.context("the workers stopped abnormally")?;
     }
-    for c in collectors {
-        c.await.context("a mail collector stopped abnormally")?;
-    }
-    app.store().close().await;
-    web
 }
 
 async fn shutdown() {

@@ -2,11 +2,16 @@
 //! batch (see [`App::expand_broadcast_step`]), `broadcast.send` mails one batch in each
 //! recipient's language (English when they chose it and the author wrote it).
 //!
-//! Idempotent: each recipient is settled in its own transaction right after the server's
-//! answer, and only from `queued`; a job run again after a crash skips the recipients already
-//! sent. What no database can close is the instant between the server's acceptance and that
-//! commit: a crash there sends that one message again, with the same `Message-ID`
-//! (`<broadcast-B.P@domain>`), so a receiving server or client can recognise the copy.
+//! Exactly once, as far as SMTP allows. Before its message is handed to the server, a recipient
+//! is marked in flight (`sending_since`, one more attempt) in a transaction of its own; the
+//! server's answer is committed right after it comes, nothing batched in between. A job run
+//! again skips the recipients already settled, and a shutdown stops a batch only between two
+//! recipients ([`crate::stop_requested`]), so SIGTERM loses and repeats nothing. What no
+//! database can close is the instant between the server's acceptance and that commit: a
+//! recipient still marked in flight after a crash (at most one per worker) is sent again,
+//! with the same `Message-ID` (`<broadcast-B.P@domain>`) so a receiving server or client can
+//! recognise the copy. Sending it again rather than giving up is deliberate: a director may
+//! receive an official message twice, never miss it.
 
 use crate::{Handler, JobError, Registry};
 use guichet_app::broadcast::{EXPAND_KIND, Expansion, Outcome, SEND_KIND};
@@ -82,6 +87,27 @@ impl<M: Mailer + std::fmt::Debug> Broadcaster<M> {
             .await
             .map_err(app_error)?;
         for r in &recipients {
+            if crate::stop_requested() {
+                return Err(JobError::Interrupted);
+            }
+            if !s
+                .app
+                .begin_broadcast_recipient(r)
+                .await
+                .map_err(app_error)?
+            {
+                // Settled or begun meanwhile by a worker that holds this job too (taken
+                // over after its lease expired): theirs to send.
+                continue;
+            }
+            if r.sending_since.is_some() {
+                tracing::warn!(
+                    broadcast = id,
+                    recipient = r.id,
+                    attempts = r.attempts,
+                    "sending again a message whose answer a crash lost (same Message-ID)"
+                );
+            }
             let outcome = match message(&s.config, &b, r) {
                 Ok(m) => mailer.send(m).await,
                 Err(e) => Err(SendError::Permanent(e)),
@@ -207,7 +233,11 @@ impl<M: Mailer + std::fmt::Debug> Handler for Expand<M> {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
         let id = id_in(job, "broadcast")?;
         let app = &self.0.shared.app;
-        while app.expand_broadcast_step(id).await.map_err(app_error)? == Expansion::More {}
+        while app.expand_broadcast_step(id).await.map_err(app_error)? == Expansion::More {
+            if crate::stop_requested() {
+                return Err(JobError::Interrupted);
+            }
+        }
         Ok(())
     }
 }

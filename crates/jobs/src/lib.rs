@@ -18,7 +18,7 @@ mod pool;
 pub mod sla;
 
 pub use directory::{DIRECTORY_SYNC_KIND, DirectorySyncJob};
-pub use pool::{Pool, PoolConfig, Waker};
+pub use pool::{Pool, PoolConfig, Waker, stop_requested};
 
 use guichet_store::job::Job;
 use std::collections::HashMap;
@@ -36,6 +36,10 @@ pub enum JobError {
     /// administrator to look at.
     #[error("{0}")]
     Permanent(String),
+    /// Stopped between two items because the pool shuts down ([`stop_requested`]): the job is
+    /// released as it stands, without counting an attempt, and resumes at its next item.
+    #[error("stopped at shutdown")]
+    Interrupted,
 }
 
 /// Runs the jobs of one kind.

@@ -3,8 +3,11 @@
 //! settle it; plus one dispatcher task that moves outbox events into the queue.
 //!
 //! Workers poll every `poll_interval` and are woken early by [`Waker::wake`] (an enqueue in
-//! this process). On shutdown they stop claiming, give a running job `grace` to finish, and
-//! release it otherwise, so another instance runs it at once instead of after its lease.
+//! this process). On shutdown they stop claiming and give a running job `grace` to finish. A
+//! handler that works through many items sees [`stop_requested`] between two and answers
+//! [`JobError::Interrupted`]: its job is released whole, without counting an attempt, and
+//! resumes at its next item. A job still running after `grace` is cancelled and released too,
+//! so another instance runs it at once instead of after its lease.
 
 use crate::{JobError, Registry};
 use guichet_app::Clock;
@@ -45,6 +48,17 @@ impl Default for PoolConfig {
             grace: Duration::from_secs(10),
         }
     }
+}
+
+tokio::task_local! {
+    /// The shutdown signal of the pool running the current handler.
+    static STOP: watch::Receiver<bool>;
+}
+
+/// Whether the pool running the current handler was asked to shut down. False outside a
+/// pool's handler task (and under [`Pool::run_once`], which never stops).
+pub fn stop_requested() -> bool {
+    STOP.try_with(|s| *s.borrow()).unwrap_or(false)
 }
 
 /// Wakes idle workers of this process (after an enqueue) without waiting for their next poll.
@@ -152,12 +166,16 @@ impl Pool {
         let Some(job) = job else {
             return Ok(false);
         };
-        let outcome = self.execute(&job, stop).await;
+        let outcome = self.execute(&job, worker, stop).await;
         let now = self.clock.now();
         let mut tx = self.store.write().await?;
         match outcome {
             Some(Ok(())) => {
                 tx.complete_job(job.id, worker, now).await?;
+            }
+            Some(Err(JobError::Interrupted)) | None => {
+                tx.release_job(job.id, worker, now).await?;
+                tracing::info!(job = job.id, kind = %job.kind, "job released at shutdown");
             }
             Some(Err(e)) => {
                 let failure = match e {
@@ -165,26 +183,24 @@ impl Pool {
                         backoff: self.config.backoff,
                         jitter: rand::random::<f64>(),
                     },
-                    JobError::Permanent(_) => Failure::Permanent,
+                    JobError::Permanent(_) | JobError::Interrupted => Failure::Permanent,
                 };
                 let state = tx
                     .fail_job(job.id, worker, &e.to_string(), failure, now)
                     .await?;
                 tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %e, ?state, "job failed");
             }
-            None => {
-                tx.release_job(job.id, worker, now).await?;
-                tracing::info!(job = job.id, kind = %job.kind, "job released at shutdown");
-            }
         }
         tx.commit().await?;
         Ok(true)
     }
 
-    /// Runs the job's handler; none when shutdown cut it short.
+    /// Runs the job's handler, renewing the lease while it runs (so a long job is never taken
+    /// over by another worker while this one is alive); none when shutdown cut it short.
     async fn execute(
         &self,
         job: &Job,
+        worker: &str,
         stop: &mut watch::Receiver<bool>,
     ) -> Option<Result<(), JobError>> {
         let Some(handler) = self.registry.get(&job.kind) else {
@@ -195,16 +211,25 @@ impl Pool {
             ))));
         };
         let owned = job.clone();
-        let mut task = tokio::spawn(async move { handler.run_boxed(&owned).await });
-        let joined = tokio::select! {
-            r = &mut task => r,
-            () = stopped(stop) => match tokio::time::timeout(self.config.grace, &mut task).await {
-                Ok(r) => r,
-                Err(_) => {
-                    task.abort();
-                    return None;
-                }
-            },
+        let signal = stop.clone();
+        let mut task =
+            tokio::spawn(STOP.scope(signal, async move { handler.run_boxed(&owned).await }));
+        let beat = (self.config.lease / 3)
+            .to_std()
+            .unwrap_or_default()
+            .max(Duration::from_millis(100));
+        let joined = loop {
+            tokio::select! {
+                r = &mut task => break r,
+                () = stopped(stop) => match tokio::time::timeout(self.config.grace, &mut task).await {
+                    Ok(r) => break r,
+                    Err(_) => {
+                        task.abort();
+                        return None;
+                    }
+                },
+                () = tokio::time::sleep(beat) => self.heartbeat(job, worker).await,
+            }
         };
         Some(joined.unwrap_or_else(|e| {
             Err(JobError::Retryable(if e.is_panic() {
@@ -213,6 +238,23 @@ impl Pool {
                 "the handler was cancelled".into()
             }))
         }))
+    }
+
+    async fn heartbeat(&self, job: &Job, worker: &str) {
+        let now = self.clock.now();
+        let renewed = async {
+            let mut tx = self.store.write().await?;
+            let held = tx
+                .heartbeat(job.id, worker, now + self.config.lease, now)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(held)
+        };
+        match renewed.await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(job = job.id, kind = %job.kind, "lease lost while running"),
+            Err(e) => tracing::warn!(job = job.id, error = %e, "lease not renewed; retrying"),
+        }
     }
 
     /// Runs the workers and the dispatcher until `shutdown` resolves, then lets them finish or

@@ -1,7 +1,8 @@
 //! The worker pool on both engines: retries with back-off then success, dead after N, a job
 //! whose worker crashed runs again once its lease expires, idempotent enqueue, two pools on one
-//! database never run a job twice, the outbox reaches the queue, and shutdown releases a job it
-//! could not finish.
+//! database never run a job twice, the outbox reaches the queue, shutdown releases a job it
+//! could not finish, a handler that sees the shutdown stops between two items and its job is
+//! released whole, and a long job keeps its lease while it runs.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use guichet_app::Clock;
@@ -19,6 +20,8 @@ both_engines!(
     enqueueing_twice_with_one_key_runs_once,
     two_pools_never_run_the_same_job_twice,
     shutdown_releases_a_job_that_outlives_the_grace,
+    a_handler_that_sees_the_shutdown_is_released_without_an_attempt,
+    a_long_job_keeps_its_lease_while_it_runs,
     the_dispatcher_moves_every_outbox_event_into_the_queue,
 );
 
@@ -357,4 +360,113 @@ async fn the_dispatcher_moves_every_outbox_event_into_the_queue(db: TestDb) {
     // No handler for events yet: the flaky pool leaves them queued.
     drop(conn);
     assert!(!pool.run_once("w").await.expect("idle"));
+}
+
+/// Works item after item until the pool asks it to stop, as the broadcast sender does.
+#[derive(Debug, Clone, Default)]
+struct Patient {
+    started: Arc<Mutex<bool>>,
+    stopped_between_items: Arc<Mutex<bool>>,
+}
+
+impl Handler for Patient {
+    async fn run(&self, _job: &Job) -> Result<(), JobError> {
+        *self.started.lock().expect("started") = true;
+        loop {
+            if guichet_jobs::stop_requested() {
+                *self.stopped_between_items.lock().expect("flag") = true;
+                return Err(JobError::Interrupted);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+}
+
+async fn a_handler_that_sees_the_shutdown_is_released_without_an_attempt(db: TestDb) {
+    let handler = Patient::default();
+    let pool = Pool::new(
+        db.store.clone(),
+        clock(),
+        Registry::new().register("flaky", handler.clone()),
+        PoolConfig {
+            poll_interval: std::time::Duration::from_millis(20),
+            ..PoolConfig::default()
+        },
+    );
+    let id = pool.enqueue(&job(None, 5)).await.expect("enqueued").job.id;
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn(pool.clone().run(async move {
+        let _ = stop_rx.wait_for(|s| *s).await;
+    }));
+    while !*handler.started.lock().expect("started") {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    stop_tx.send(true).expect("stop");
+    runner.await.expect("the pool stops");
+    assert!(
+        *handler.stopped_between_items.lock().expect("flag"),
+        "the handler saw the shutdown and returned, it was not cancelled"
+    );
+    let released = state(&db, id).await;
+    assert_eq!(released.state, JobState::Queued, "given back whole");
+    assert_eq!(released.attempts, 0, "an interrupted run does not count");
+    assert_eq!(released.locked_by, None);
+}
+
+async fn a_long_job_keeps_its_lease_while_it_runs(db: TestDb) {
+    let clock = clock();
+    let handler = Flaky {
+        sleep: Some(std::time::Duration::from_secs(4)),
+        ..Flaky::default()
+    };
+    let pool = Pool::new(
+        db.store.clone(),
+        clock.clone(),
+        Registry::new().register("flaky", handler.clone()),
+        PoolConfig {
+            poll_interval: std::time::Duration::from_millis(20),
+            lease: Duration::seconds(3),
+            ..PoolConfig::default()
+        },
+    );
+    let id = pool.enqueue(&job(None, 5)).await.expect("enqueued").job.id;
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn(pool.clone().run(async move {
+        let _ = stop_rx.wait_for(|s| *s).await;
+    }));
+    while handler.runs_of(id) == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // Two seconds pass on the pool's clock; its next heartbeat renews the lease from there.
+    clock.advance(Duration::seconds(2));
+    let first_lease = t0() + Duration::seconds(3);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while state(&db, id).await.locked_until <= Some(first_lease) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the lease was never renewed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // Past the first lease: another instance still finds the job held.
+    clock.advance(Duration::seconds(2));
+    let mut tx = db.store.write().await.expect("write");
+    assert_eq!(tx.requeue_expired(clock.now()).await.expect("requeue"), 0);
+    let taken = tx
+        .claim("other", &["flaky"], 1, Duration::minutes(5), clock.now())
+        .await
+        .expect("claim");
+    tx.commit().await.expect("commit");
+    assert!(taken.is_empty(), "a running job is never taken over");
+    while state(&db, id).await.state != JobState::Done {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the job never finished"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    stop_tx.send(true).expect("stop");
+    runner.await.expect("the pool stops");
+    assert_eq!(handler.runs_of(id), 1, "it ran once");
+    assert_eq!(state(&db, id).await.state, JobState::Done);
 }

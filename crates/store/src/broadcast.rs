@@ -82,6 +82,11 @@ pub struct Recipient {
     pub state: RecipientState,
     pub smtp_answer: Option<String>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Times the message was handed to the SMTP server.
+    pub attempts: i64,
+    /// Set while a hand-over awaits the server's answer: still set on a queued row, the process
+    /// died in between and nobody knows whether the server accepted it.
+    pub sending_since: Option<DateTime<Utc>>,
 }
 
 /// How many recipients are in each state.
@@ -158,6 +163,8 @@ fn recipient_from_row(r: &impl Get) -> Result<Recipient, StoreError> {
         )?,
         smtp_answer: r.opt_text("smtp_answer")?,
         sent_at: r.opt_ts("sent_at")?,
+        attempts: r.i64("attempts")?,
+        sending_since: r.opt_ts("sending_since")?,
     })
 }
 
@@ -369,6 +376,32 @@ impl Tx {
         })
     }
 
+    /// Records that a recipient's message is about to be handed to the SMTP server (one more
+    /// attempt, `sending_since` set), only while it is queued and still at the `attempts` the
+    /// caller read: false when it was settled or taken by another worker meanwhile (a job
+    /// taken over after its lease expired), and must not be sent. Committed before the
+    /// hand-over, so that a crash leaves the uncertain recipient marked.
+    pub async fn begin_recipient(
+        &mut self,
+        id: i64,
+        attempts: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = on!(self, |c| {
+            sqlx::query(
+                "UPDATE broadcast_recipient SET attempts = attempts + 1, sending_since = $1
+                 WHERE id = $2 AND state = 'queued' AND attempts = $3",
+            )
+            .bind(ts(now))
+            .bind(id)
+            .bind(attempts)
+            .execute(c)
+            .await?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
     /// Records a recipient's email outcome, only while it is still queued: false when it was
     /// already settled (a retried job finds it sent and does not mail again).
     pub async fn settle_recipient(
@@ -382,7 +415,8 @@ impl Tx {
         let answer: String = answer.chars().take(1000).collect();
         let n = on!(self, |c| {
             sqlx::query(
-                "UPDATE broadcast_recipient SET state = $1, smtp_answer = $2, sent_at = $3
+                "UPDATE broadcast_recipient
+                 SET state = $1, smtp_answer = $2, sent_at = $3, sending_since = NULL
                  WHERE id = $4 AND state = 'queued'",
             )
             .bind(state.as_str())
@@ -401,7 +435,8 @@ impl Tx {
         let answer: String = answer.chars().take(1000).collect();
         on!(self, |c| {
             sqlx::query(
-                "UPDATE broadcast_recipient SET smtp_answer = $1 WHERE id = $2 AND state = 'queued'",
+                "UPDATE broadcast_recipient SET smtp_answer = $1, sending_since = NULL
+                 WHERE id = $2 AND state = 'queued'",
             )
             .bind(answer)
             .bind(id)
@@ -585,7 +620,7 @@ impl Conn {
     ) -> Result<Vec<Recipient>, StoreError> {
         let mut sql = Sql::new(
             "SELECT b.id, b.person_id, p.display_name, p.email, p.locale, b.state, b.smtp_answer,
-                    b.sent_at
+                    b.sent_at, b.attempts, b.sending_since
              FROM broadcast_recipient b JOIN person p ON p.id = b.person_id
              WHERE b.broadcast_id = ",
         );
@@ -617,7 +652,7 @@ impl Conn {
         on!(self, |c| {
             sqlx::query(
                 "SELECT b.id, b.person_id, p.display_name, p.email, p.locale, b.state,
-                        b.smtp_answer, b.sent_at
+                        b.smtp_answer, b.sent_at, b.attempts, b.sending_since
                  FROM broadcast_recipient b JOIN person p ON p.id = b.person_id
                  WHERE b.broadcast_id = $1 AND b.state = 'queued' AND b.id >= $2 AND b.id <= $3
                  ORDER BY b.id",

@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0020_routing_admin.sql"),
         postgres: include_str!("../../../migrations/postgres/0020_routing_admin.sql"),
     },
+    Migration {
+        version: 21,
+        name: "broadcast_attempt",
+        sqlite: include_str!("../../../migrations/sqlite/0021_broadcast_attempt.sql"),
+        postgres: include_str!("../../../migrations/postgres/0021_broadcast_attempt.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

@@ -135,6 +135,18 @@ impl App {
         Ok((b, recipients))
     }
 
+    /// Records, in a transaction of its own, that `recipient`'s message is about to be handed to
+    /// the SMTP server. False when it moved since it was read (settled, or begun by another
+    /// worker that took the job over): then it must not be sent.
+    pub async fn begin_broadcast_recipient(&self, recipient: &Recipient) -> Result<bool, AppError> {
+        let mut tx = self.store().write().await?;
+        let begun = tx
+            .begin_recipient(recipient.id, recipient.attempts, self.now())
+            .await?;
+        tx.commit().await?;
+        Ok(begun)
+    }
+
     /// Records the server's answer for one recipient: sent (its acceptance), failed (its
     /// refusal), or still queued with a passing refusal. The row moves
     /// only from queued, so a retried job never counts or mails a recipient twice.
