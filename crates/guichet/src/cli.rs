@@ -211,11 +211,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             )
             .map_err(anyhow::Error::msg)?;
             // Mail intake: refusal explanations (with SMTP) and the daily retention sweep.
-            let mailer = if config.mail.enabled() {
-                Some(guichet_mail::SmtpMailer::new(&config.mail.smtp)?)
-            } else {
-                None
-            };
+            let mailer = guichet_jobs::smtp_mailer(&config.mail).map_err(anyhow::Error::msg)?;
             let registry =
                 guichet_jobs::intake::register(registry, app.clone(), mailer, &config.mail);
             let registry = guichet_jobs::broadcast::register(registry, app.clone(), &config.mail)

@@ -16,7 +16,7 @@
 use crate::{Handler, JobError, Registry};
 use guichet_app::broadcast::{EXPAND_KIND, Expansion, Outcome, SEND_KIND};
 use guichet_app::{App, AppError};
-use guichet_mail::{MailConfig, Mailer, SendError, SmtpMailer, render};
+use guichet_mail::{MailConfig, Mailer, SendError, render};
 use guichet_store::broadcast::{Broadcast, Recipient};
 use guichet_store::job::Job;
 use lettre::Message;
@@ -49,11 +49,7 @@ impl<M> Clone for Broadcaster<M> {
 /// in-app notices and banners) and their emails wait, queued, for one to be configured.
 pub fn register(registry: Registry, app: App, config: &MailConfig) -> Result<Registry, String> {
     config.validate()?;
-    let mailer = if config.enabled() {
-        Some(SmtpMailer::new(&config.smtp).map_err(|e| e.to_string())?)
-    } else {
-        None
-    };
+    let mailer = crate::smtp_mailer(config)?;
     Ok(Broadcaster::new(app, mailer, config.clone()).register(registry))
 }
 

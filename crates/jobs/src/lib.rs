@@ -20,6 +20,7 @@ pub mod sla;
 pub use directory::{DIRECTORY_SYNC_KIND, DirectorySyncJob};
 pub use pool::{Pool, PoolConfig, Waker, stop_requested};
 
+use guichet_mail::{MailConfig, SmtpMailer};
 use guichet_store::job::Job;
 use std::collections::HashMap;
 use std::future::Future;
@@ -115,4 +116,13 @@ impl Handler for Noop {
 /// The handlers `guichet serve` registers.
 pub fn default_registry() -> Registry {
     Registry::new().register(NOOP_KIND, Noop)
+}
+
+/// The SMTP mailer of `config`, or none when no server is configured (notices and broadcasts
+/// are then recorded for the application only).
+pub fn smtp_mailer(config: &MailConfig) -> Result<Option<SmtpMailer>, String> {
+    config
+        .enabled()
+        .then(|| SmtpMailer::new(&config.smtp).map_err(|e| e.to_string()))
+        .transpose()
 }

@@ -9,8 +9,8 @@ use guichet_app::notify::{DIGEST_KIND, NotifySettings, Outgoing, SEND_KIND, Tick
 use guichet_app::{App, AppError};
 use guichet_core::PersonId;
 use guichet_mail::{
-    Digest, DigestItem, MailConfig, Mailer, Notice, Renderer, SendError, SmtpMailer,
-    digest_message, notice_message,
+    Digest, DigestItem, MailConfig, Mailer, Notice, Renderer, SendError, digest_message,
+    notice_message,
 };
 use guichet_store::job::{EVENT_JOB_KIND, Job};
 use guichet_store::notification::Notification;
@@ -44,11 +44,7 @@ impl<M> Clone for Notifier<M> {
 /// without one they are recorded for the in-app list only.
 pub fn register(registry: Registry, app: App, config: &MailConfig) -> Result<Registry, String> {
     config.validate()?;
-    let mailer = if config.enabled() {
-        Some(SmtpMailer::new(&config.smtp).map_err(|e| e.to_string())?)
-    } else {
-        None
-    };
+    let mailer = crate::smtp_mailer(config)?;
     Ok(Notifier::new(app, mailer, config.clone()).register(registry))
 }
 
