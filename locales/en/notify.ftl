@@ -39,3 +39,21 @@ notify-digest-intro = { $count ->
    *[other] Here are the day's { $count } notifications about your requests and queues.
 }
 notify-digest-link = All your notifications:
+
+# The notifications page (/notifications).
+layout-notices-link = Notifications
+notices-title = My notifications
+notices-unread = { $n ->
+    [0] No unread notification.
+    [one] One unread notification.
+   *[other] { $n } unread notifications.
+}
+notices-mark-read = Mark all as read
+notices-done-read = All your notifications are marked as read.
+notices-caption = Your notifications, newest first
+notices-col-notice = Notification
+notices-col-when = Date
+notices-new = New
+notices-none = No notification yet.
+notices-newest = Newest
+notices-older = Older

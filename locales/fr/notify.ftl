@@ -39,3 +39,21 @@ notify-digest-intro = { $count ->
    *[other] Voici les { $count } notifications de la journée sur vos demandes et vos files.
 }
 notify-digest-link = Toutes vos notifications :
+
+# La page des notifications (/notifications).
+layout-notices-link = Notifications
+notices-title = Mes notifications
+notices-unread = { $n ->
+    [0] Aucune notification non lue.
+    [one] Une notification non lue.
+   *[other] { $n } notifications non lues.
+}
+notices-mark-read = Tout marquer comme lu
+notices-done-read = Toutes vos notifications sont marquées comme lues.
+notices-caption = Vos notifications, des plus récentes aux plus anciennes
+notices-col-notice = Notification
+notices-col-when = Date
+notices-new = Nouveau
+notices-none = Aucune notification pour le moment.
+notices-newest = Les plus récentes
+notices-older = Plus anciennes

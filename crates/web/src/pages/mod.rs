@@ -30,6 +30,7 @@ mod broadcasts;
 mod desk;
 mod home;
 mod language;
+mod notifications;
 mod requests;
 pub(crate) mod sign_in;
 
@@ -127,6 +128,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(desk::routes())
         .merge(admin::routes())
         .merge(broadcasts::routes())
+        .merge(notifications::routes())
         .merge(crate::sso::routes())
         .route("/assets/{version}/{*path}", get(assets::serve))
         .layer(DefaultBodyLimit::max(limit))
