@@ -2,7 +2,6 @@
 //! unread count and a link to the request, marks everything read (with the form's token only),
 //! and another person sees none of it; a visitor who is not signed in is sent to sign in.
 
-#[allow(dead_code, reason = "this binary uses a part of the shared helpers")]
 mod pages_common;
 
 use axum::http::StatusCode;
