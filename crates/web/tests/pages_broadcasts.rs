@@ -3,7 +3,8 @@
 //! message and follows it to "sent" recipient by recipient; a field at fault is named in the
 //! summary with the values kept (422); a zone beyond theirs is refused naming it (403), and
 //! another zone's broadcast is not found; a draft is scheduled, then cancelled; a teacher or a
-//! director finds no broadcasts at all (404).
+//! director finds no broadcasts at all (404); a broadcast's banner shows on its audience's portal
+//! home, in their language, and on nobody else's.
 
 mod pages_common;
 
@@ -20,6 +21,7 @@ both_engines!(
     an_ien_is_refused_another_zone_by_name_and_cannot_read_its_broadcasts,
     a_draft_is_scheduled_then_cancelled,
     a_teacher_or_a_director_finds_no_broadcasts,
+    the_banner_shows_on_the_audience_home_only,
 );
 
 /// Gives `person` the shared test password (the site sets it for a few accounts only).
@@ -460,5 +462,68 @@ async fn a_teacher_or_a_director_finds_no_broadcasts(db: TestDb) {
             )
             .await;
         assert_eq!(post.status, StatusCode::NOT_FOUND);
+    }
+}
+
+async fn the_banner_shows_on_the_audience_home_only(db: TestDb) {
+    let site = Site::new(db).await;
+    let fx = &site.fx;
+    let mut ien = ien(&site).await;
+    let csrf = ien.get("/broadcasts/new").await.csrf();
+    let dijon = fx.circ_dijon.id.0.to_string();
+    let sent = ien
+        .post(
+            "/broadcasts/new",
+            &[
+                ("csrf", &csrf),
+                ("action", "send"),
+                ("subject_fr", "Coupure ONDE mercredi"),
+                (
+                    "body_fr",
+                    "ONDE sera indisponible mercredi de 8 h à 10 h.\n\nMerci de saisir avant.",
+                ),
+                ("subject_en", "ONDE down on Wednesday"),
+                ("body_en", "ONDE will be down on Wednesday from 8 to 10."),
+                ("roles", "director"),
+                ("zones", &dijon),
+                ("rate_per_minute", "0"),
+                ("banner_until", "2099-10-15"),
+            ],
+        )
+        .await;
+    let id = broadcast_id(&sent);
+    deliver(&site, id).await;
+
+    for director in [&fx.director_a, &fx.director_b] {
+        with_password(&site, director).await;
+        let home = site.signed_in(director).await.get("/").await;
+        assert_eq!(home.status, StatusCode::OK, "{}", home.html);
+        assert!(
+            home.has("<p class=\"fr-notice__title\">Coupure ONDE mercredi</p>"),
+            "{}",
+            home.html
+        );
+        assert!(home.has("<p>ONDE sera indisponible mercredi de 8 h à 10 h.</p>"));
+        assert!(home.has("<p>Merci de saisir avant.</p>"), "paragraphs kept");
+    }
+    let english = {
+        let mut b = site.signed_in(&fx.director_a).await;
+        b.lang = Some("en".into());
+        b.get("/").await
+    };
+    assert!(
+        english.has("<p class=\"fr-notice__title\">ONDE down on Wednesday</p>"),
+        "{}",
+        english.html
+    );
+    for outside in [&fx.director_c, &fx.teacher_a] {
+        with_password(&site, outside).await;
+        let home = site.signed_in(outside).await.get("/").await;
+        assert_eq!(home.status, StatusCode::OK, "{}", home.html);
+        assert!(
+            !home.has("Coupure ONDE"),
+            "{} is not in the audience",
+            outside.display_name
+        );
     }
 }

@@ -6,10 +6,12 @@ use super::error::PageError;
 use super::requests::view::rows;
 use super::visitor::SignedIn;
 use crate::AppState;
+use crate::i18n::Lang;
 use axum::extract::State;
 use axum::response::Response;
 use guichet_app::ticket::ListQuery;
 use guichet_core::lifecycle::Status;
+use guichet_store::broadcast::Broadcast;
 use guichet_store::ticket::list::{Sort, TicketFilter};
 use serde_json::json;
 
@@ -72,8 +74,14 @@ pub async fn show(State(state): State<AppState>, s: SignedIn) -> Result<Response
             "rows": rows(lang, &tickets, &handling, now),
         }));
     }
-    // The broadcast work fills this list with the messages for the person's zone.
-    let announcements: Vec<serde_json::Value> = Vec::new();
+    // The broadcasts whose audience holds this person, while their banner lasts.
+    let announcements: Vec<serde_json::Value> = state
+        .app
+        .banners(&s.caller)
+        .await?
+        .iter()
+        .map(|b| announcement(lang, b))
+        .collect();
     let page = json!({
         "mine": mine,
         "schools": schools,
@@ -82,4 +90,19 @@ pub async fn show(State(state): State<AppState>, s: SignedIn) -> Result<Response
     state
         .web
         .page(&state, &s.visitor, "portal/home.html", &page)
+}
+
+/// A broadcast as the portal's banner shows it: in English when the reader chose English and the
+/// author wrote it (as its email does), its body in paragraphs.
+fn announcement(lang: Lang, b: &Broadcast) -> serde_json::Value {
+    let (title, body) = match (lang, &b.subject_en, &b.body_en) {
+        (Lang::En, Some(s), Some(t)) => (s, t),
+        _ => (&b.subject_fr, &b.body_fr),
+    };
+    let paragraphs: Vec<&str> = body
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    json!({ "title": title, "paragraphs": paragraphs })
 }
