@@ -111,6 +111,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0021_broadcast_attempt.sql"),
         postgres: include_str!("../../../migrations/postgres/0021_broadcast_attempt.sql"),
     },
+    Migration {
+        version: 23,
+        name: "requester_open",
+        sqlite: include_str!("../../../migrations/sqlite/0023_requester_open.sql"),
+        postgres: include_str!("../../../migrations/postgres/0023_requester_open.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

@@ -3,6 +3,7 @@
 //! reads: tickets whose next check is due, resolved tickets due for auto-close.
 
 use crate::conn::{Get, on, parse};
+use crate::sql::{Arg, Sql, bind_all};
 use crate::{Conn, StoreError, Tx, ts};
 use chrono::{DateTime, Utc};
 use guichet_core::sla::{ClockState, StatusChange};
@@ -172,19 +173,23 @@ impl Conn {
         })
     }
 
-    /// The clocks of several tickets (a queue page's rows), in no particular order.
+    /// The clocks of several tickets (a queue page's rows), in no particular order: one query,
+    /// however many rows the page shows.
     pub async fn ticket_slas(
         &mut self,
         tickets: &[TicketId],
     ) -> Result<Vec<TicketSla>, StoreError> {
-        let mut out = Vec::with_capacity(tickets.len());
-        // Pages show at most a few dozen rows: one indexed lookup each.
-        for t in tickets {
-            if let Some(s) = self.ticket_sla(*t).await? {
-                out.push(s);
-            }
+        if tickets.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM ticket_sla WHERE ticket_id IN "
+        ));
+        sql.list(tickets.iter().map(|t| Arg::I64(t.0)));
+        on!(self, |c| {
+            let q = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.text)), sql.args);
+            q.fetch_all(c).await?.iter().map(from_row).collect()
+        })
     }
 
     /// A ticket's tags, sorted.
