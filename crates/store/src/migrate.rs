@@ -111,6 +111,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0021_broadcast_attempt.sql"),
         postgres: include_str!("../../../migrations/postgres/0021_broadcast_attempt.sql"),
     },
+    Migration {
+        version: 22,
+        name: "group_admin",
+        sqlite: include_str!("../../../migrations/sqlite/0022_group_admin.sql"),
+        postgres: include_str!("../../../migrations/postgres/0022_group_admin.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

@@ -70,14 +70,15 @@ async fn render(
     let groups = state.app.list_groups(None).await?;
     let current = groups.iter().find(|g| Some(g.id) == t.group);
     let group_json = |g: &guichet_store::desk::Group| json!({ "id": g.id.0, "label": format!("{} ({}, {})", g.name, g.code, g.level.as_str()) });
+    // An inactive group is offered as no target.
     let escalate_to: Vec<_> = groups
         .iter()
-        .filter(|g| g.level > t.level && current.is_none_or(|c| c.desk == g.desk))
+        .filter(|g| g.active && g.level > t.level && current.is_none_or(|c| c.desk == g.desk))
         .map(group_json)
         .collect();
     let transfer_to: Vec<_> = groups
         .iter()
-        .filter(|g| current.is_some_and(|c| c.desk != g.desk))
+        .filter(|g| g.active && current.is_some_and(|c| c.desk != g.desk))
         .map(group_json)
         .collect();
     let assignable = match t.group {
