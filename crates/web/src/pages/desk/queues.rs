@@ -89,7 +89,7 @@ pub async fn home(
     let stand_ins: Vec<serde_json::Value> = ws
         .standing_in_for
         .iter()
-        .map(|si| json!({ "name": si.name, "until": crate::pages::requests::view::when(lang, si.until) }))
+        .map(|si| json!({ "name": si.name, "until": crate::pages::time::Times::new(&state, lang).when(si.until) }))
         .collect();
     let views: Vec<serde_json::Value> = state
         .app
