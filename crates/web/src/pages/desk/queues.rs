@@ -205,6 +205,7 @@ pub(super) async fn show(
         "next_page": next,
         "sort": sort.as_str(),
         "params": params.typed(),
+        "filter_pairs": params.filter_pairs(),
         "filtered": !query.is_empty(),
         "choices": filters::choices(state, s).await?,
         "errors": errors,
