@@ -136,7 +136,7 @@ async fn render_one(
         })
     });
     let page = json!({
-        "message": row(Times::new(&state, s.visitor.lang), &view.message),
+        "message": row(Times::new(state, s.visitor.lang), &view.message),
         "parsed": parsed,
         "errors": errors,
         "releasable": view.message.state == InboundState::Quarantined && view.message.has_raw,
