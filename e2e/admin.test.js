@@ -1,8 +1,9 @@
 // The administration pages in a real browser: the demo administrator signs in, reaches the
 // administration from the header, visits each page kind (sections, desks, groups, a group,
 // applications, an application, users, a person, jobs), creates a group and adds an agent to
-// it, adds an application with keywords, all typed at the keyboard and sent with Enter (one
-// refused first, whose error summary names the field); axe-core checks the sign-in page and
+// it, adds an application with keywords, renames and describes the group then deactivates it,
+// renames a desk, all typed at the keyboard and sent with Enter (refused first where a field
+// is left empty, the error summary naming the field); axe-core checks the sign-in page and
 // every administration page kind; screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -130,4 +131,58 @@ test('the jobs page shows the dead jobs, then the failing ones', async () => {
   await page.getByRole('link', { name: /En échec/ }).click();
   await page.waitForURL(/state=failed$/);
   await check('admin-jobs-failed');
+});
+
+test('the new group is renamed and described from the keyboard, an empty name refused first', async () => {
+  await page.goto(groupUrl);
+  await page.getByLabel('Nom du groupe').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Enter');
+  await page.locator('#error-summary').waitFor();
+  assert.match(await page.locator('#error-summary').innerText(), /Nom du groupe/);
+  await check('admin-group-errors');
+
+  await type('Ce que traite le groupe (facultatif)', "Les questions sur l'ENT.");
+  await type('Nom du groupe', 'Expertise ENT (renommé)');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\?done=updated$/);
+  await page.getByText('Le groupe est enregistré.').waitFor();
+  assert.equal(await page.locator('h1').innerText(), 'Groupe Expertise ENT (renommé)');
+  assert.equal(
+    await page.getByLabel('Ce que traite le groupe (facultatif)').inputValue(),
+    "Les questions sur l'ENT.",
+  );
+});
+
+test('the empty group is deactivated with the space bar, then listed as deactivated', async () => {
+  const active = page.getByLabel('Groupe actif');
+  assert.equal(await active.isChecked(), true);
+  await active.focus();
+  await page.keyboard.press('Space');
+  assert.equal(await active.isChecked(), false);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\?done=updated$/);
+  assert.equal(await page.getByLabel('Groupe actif').isChecked(), false);
+  assert.match(await page.locator('dl').innerText(), /Désactivé/);
+  await check('admin-group-inactive');
+  await page.goto(`${env.base}/admin/groups`);
+  const row = page.locator('tr', { hasText: 'E2E-N2-ENT' });
+  assert.match(await row.innerText(), /Désactivé/);
+});
+
+test('a desk is renamed from the keyboard', async () => {
+  await page.goto(`${env.base}/admin/desks`);
+  const link = page.getByRole('link', { name: /^Renommer / }).first();
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/admin\/desks\/\d+$/);
+  await check('admin-desk');
+  const before = await page.getByLabel('Nom du guichet').inputValue();
+  await type('Nom du guichet', `${before} (renommé)`);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/admin\/desks\?done=updated$/);
+  await page.getByText('Le guichet est renommé.').waitFor();
+  assert.ok(await page.getByRole('cell', { name: `${before} (renommé)` }).count());
 });

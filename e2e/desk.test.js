@@ -106,7 +106,11 @@ test('a filtered queue is kept as a saved view, opened from the home page, then 
   await check('desk-queue-filter-errors');
 
   await page.getByLabel('Établissement').fill('');
-  await page.getByLabel('Niveau', { exact: true }).selectOption('N1');
+  const level = page.getByRole('group', { name: 'Niveau', exact: true });
+  // A DSFR checkbox is drawn by its label: ticked from the keyboard, as a user would.
+  await level.getByLabel('N1', { exact: true }).focus();
+  await page.keyboard.press('Space');
+  assert.equal(await level.getByLabel('N1', { exact: true }).isChecked(), true);
   await page.getByLabel('Trier par').selectOption('-priority');
   await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
   await page.waitForURL(/level=N1/);

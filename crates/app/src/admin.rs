@@ -3,14 +3,17 @@
 //! only administrators change anything, and every change is audited.
 //!
 //! The administration pages' own use cases sit beside: [`members`] (who works in a group),
-//! [`accounts`] (deactivating people, granting or revoking administration) and
-//! [`applications`] (editing an application and its email keywords).
+//! [`accounts`] (deactivating people, granting or revoking administration),
+//! [`applications`] (editing an application and its email keywords) and [`desks`] (renaming
+//! desks and groups, deactivating groups).
 
 mod accounts;
 mod applications;
+mod desks;
 mod members;
 
 pub use applications::ApplicationInput;
+pub use desks::{DeskInput, GroupInput};
 
 use crate::error::NotFoundAs;
 use crate::{App, AppError, Caller};
@@ -405,8 +408,10 @@ impl App {
         let keywords = parse_keywords(keywords)?;
         let now = self.now();
         let mut tx = self.store().write().await?;
-        if let Some(g) = default_group {
-            tx.group(g).await.or_not_found("default group")?;
+        if let Some(g) = default_group
+            && !tx.group(g).await.or_not_found("default group")?.active
+        {
+            return Err(AppError::invalid("default_group", "group.inactive"));
         }
         let app = tx
             .insert_application(

@@ -156,7 +156,7 @@ public_url = "http://127.0.0.1:8080"
 # Hour (UTC, 0-23) at which daily digests go out, for people who chose them.
 digest_hour = 16
 # Email intake (the [[mail.mailbox]] tables below). The académie's time zone: the calendar day of
-# each sender's daily quota.
+# each sender's daily quota, and the time every page shows dates and times in.
 time_zone = "Europe/Paris"
 # Automatic answers (refusal explanations) one address receives in a day at most.
 auto_answers_per_day = 5

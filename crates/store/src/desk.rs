@@ -1,4 +1,8 @@
 //! Desks, their groups (queues) and the agents who are members of them.
+//!
+//! A desk's code and a group's code, level and expertise never change once created (rules,
+//! configuration and tickets refer to them); names, a group's description and whether it is
+//! active do.
 
 use crate::conn::{Get, on, parse};
 use crate::{Conn, StoreError, Tx, ts};
@@ -23,6 +27,18 @@ pub struct Group {
     pub name: String,
     pub level: Level,
     pub expertise: Expertise,
+    /// What the group handles, in a sentence; may be empty.
+    pub description: String,
+    /// An inactive group is offered nowhere as a target; its members still read its queue.
+    pub active: bool,
+}
+
+/// A group's editable fields, already checked.
+#[derive(Debug, Clone)]
+pub struct GroupChange {
+    pub name: String,
+    pub description: String,
+    pub active: bool,
 }
 
 impl Group {
@@ -69,10 +85,12 @@ fn group_from_row(r: &impl Get) -> Result<Group, StoreError> {
             r.text("expertise")?,
             Expertise::parse,
         )?,
+        description: r.text("description")?,
+        active: r.bool("active")?,
     })
 }
 
-const GROUP_COLUMNS: &str = "id, desk_id, code, name, level, expertise";
+const GROUP_COLUMNS: &str = "id, desk_id, code, name, level, expertise, description, active";
 
 impl Tx {
     pub async fn insert_desk(
@@ -240,6 +258,110 @@ impl Conn {
             .collect())
         })
     }
+}
+
+/// Administration of desks and groups: renaming, describing, deactivating.
+impl Tx {
+    /// Renames a desk and sets the zone it serves.
+    pub async fn update_desk(
+        &mut self,
+        id: DeskId,
+        name: &str,
+        node: Option<OrgNodeId>,
+    ) -> Result<Desk, StoreError> {
+        on!(self, |c| {
+            let row = sqlx::query(
+                "UPDATE desk SET name = $1, node_id = $2 WHERE id = $3
+                 RETURNING id, code, name, node_id",
+            )
+            .bind(name)
+            .bind(node.map(|n| n.0))
+            .bind(id.0)
+            .fetch_one(c)
+            .await?;
+            desk_from_row(&row)
+        })
+    }
+
+    pub async fn update_group(
+        &mut self,
+        id: GroupId,
+        g: &GroupChange,
+    ) -> Result<Group, StoreError> {
+        let sql = format!(
+            "UPDATE agent_group SET name = $1, description = $2, active = $3 WHERE id = $4
+             RETURNING {GROUP_COLUMNS}"
+        );
+        on!(self, |c| {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&g.name)
+                .bind(&g.description)
+                .bind(g.active)
+                .bind(id.0)
+                .fetch_one(c)
+                .await?;
+            group_from_row(&row)
+        })
+    }
+}
+
+/// What renaming and deactivating must check first.
+impl Conn {
+    /// Another desk with this name (compared without regard to case), if any.
+    pub async fn desk_named(
+        &mut self,
+        name: &str,
+        except: Option<DeskId>,
+    ) -> Result<Option<DeskId>, StoreError> {
+        let desks = self.list_desks().await?;
+        Ok(same_name(
+            desks.iter().map(|d| (d.id, d.name.as_str())),
+            name,
+            except,
+        ))
+    }
+
+    /// Another group of the same desk with this name (compared without regard to case), if any.
+    pub async fn group_named(
+        &mut self,
+        desk: DeskId,
+        name: &str,
+        except: Option<GroupId>,
+    ) -> Result<Option<GroupId>, StoreError> {
+        let groups = self.list_groups(Some(desk)).await?;
+        Ok(same_name(
+            groups.iter().map(|g| (g.id, g.name.as_str())),
+            name,
+            except,
+        ))
+    }
+
+    /// How many tickets still to be worked sit in the group's queue (the queue index counts them).
+    pub async fn open_tickets_in_group(&mut self, group: GroupId) -> Result<i64, StoreError> {
+        on!(self, |c| {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM ticket WHERE group_id = $1 AND is_open = TRUE",
+            )
+            .bind(group.0)
+            .fetch_one(c)
+            .await?)
+        })
+    }
+}
+
+/// The first of `named` whose name is `name` without regard to case, other than `except`.
+/// Compared here rather than in SQL: SQLite's `LOWER` folds ASCII letters only (`Saône`), and
+/// desks and groups are a few dozen rows.
+fn same_name<'a, Id: PartialEq + Copy>(
+    named: impl Iterator<Item = (Id, &'a str)>,
+    name: &str,
+    except: Option<Id>,
+) -> Option<Id> {
+    let wanted = name.to_lowercase();
+    named
+        .filter(|(id, _)| Some(*id) != except)
+        .find(|(_, n)| n.to_lowercase() == wanted)
+        .map(|(id, _)| id)
 }
 
 /// Administration of memberships: taking an agent out of a group, naming its managers.

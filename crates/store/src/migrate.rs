@@ -112,6 +112,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../../migrations/postgres/0021_broadcast_attempt.sql"),
     },
     Migration {
+        version: 22,
+        name: "group_admin",
+        sqlite: include_str!("../../../migrations/sqlite/0022_group_admin.sql"),
+        postgres: include_str!("../../../migrations/postgres/0022_group_admin.sql"),
+    },
+    Migration {
         version: 23,
         name: "requester_open",
         sqlite: include_str!("../../../migrations/sqlite/0023_requester_open.sql"),

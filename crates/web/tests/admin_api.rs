@@ -1,6 +1,7 @@
 //! The administration's API beyond creation, on both engines: an administrator edits an
 //! application's keywords, takes an agent out of a group, deactivates a person and grants
-//! administration; anyone else is refused; an administrator cannot lock themselves out.
+//! administration, renames a desk and a group and deactivates a group (never one holding open
+//! requests); anyone else is refused; an administrator cannot lock themselves out.
 
 #[allow(dead_code, reason = "this binary uses a part of the shared helpers")]
 mod common;
@@ -10,7 +11,10 @@ use common::Api;
 use guichet_testkit::{TestDb, both_engines};
 use serde_json::json;
 
-both_engines!(administrators_edit_applications_members_and_accounts);
+both_engines!(
+    administrators_edit_applications_members_and_accounts,
+    administrators_rename_desks_and_groups_and_deactivate_an_empty_group,
+);
 
 async fn administrators_edit_applications_members_and_accounts(db: TestDb) {
     let api = Api::new(db).await;
@@ -94,4 +98,69 @@ async fn administrators_edit_applications_members_and_accounts(db: TestDb) {
         .call("GET", "/api/v1/jobs?state=dead", Some(&agent), None)
         .await;
     assert_eq!(now_admin.status, StatusCode::OK, "{}", now_admin.json);
+}
+
+async fn administrators_rename_desks_and_groups_and_deactivate_an_empty_group(db: TestDb) {
+    let api = Api::new(db).await;
+    let admin = api.token(&api.fx.admin).await;
+    let agent = api.token(&api.fx.agent_n1).await;
+    let desk = format!("/api/v1/desks/{}", api.fx.dsi_n1.desk.0);
+    let rename = json!({ "name": "DSI de Dijon" });
+    let refused = api
+        .call("PATCH", &desk, Some(&agent), Some(rename.clone()))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let renamed = api.call("PATCH", &desk, Some(&admin), Some(rename)).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.json);
+    assert_eq!(renamed.json["name"], "DSI de Dijon");
+    assert_eq!(renamed.json["code"], "DSI");
+    assert_eq!(
+        renamed.json["node_id"], api.fx.academie.id.0,
+        "absent keeps the zone"
+    );
+    let taken = api
+        .call(
+            "PATCH",
+            &desk,
+            Some(&admin),
+            Some(json!({ "name": "DSDEN de Saône-et-Loire" })),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.json);
+    assert_eq!(taken.json["field"], "name");
+    assert_eq!(taken.content_type, "application/problem+json");
+    let unknown = api
+        .call("PATCH", &desk, Some(&admin), Some(json!({ "code": "X" })))
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let n1 = format!("/api/v1/groups/{}", api.fx.dsi_n1.id.0);
+    let off = json!({ "active": false });
+    // LSUN and ONDE send their requests to DSI-N1.
+    let kept = api
+        .call("PATCH", &n1, Some(&admin), Some(off.clone()))
+        .await;
+    assert_eq!(kept.status, StatusCode::CONFLICT, "{}", kept.json);
+    assert_eq!(kept.json["code"], "group.default_of_application");
+    assert_eq!(kept.json["field"], "active");
+    let n2 = format!("/api/v1/groups/{}", api.fx.dsi_n2.id.0);
+    let blank = api
+        .call("PATCH", &n2, Some(&admin), Some(json!({ "name": "" })))
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(blank.json["field"], "name");
+    let done = api.call("PATCH", &n2, Some(&admin), Some(off)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+    assert_eq!(done.json["active"], false);
+    assert_eq!(done.json["name"], "Expertise N2", "absent keeps the name");
+    let listed = api.call("GET", "/api/v1/groups", Some(&agent), None).await;
+    let n2_listed = listed
+        .json
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|g| g["id"] == api.fx.dsi_n2.id.0)
+        .expect("still listed")
+        .clone();
+    assert_eq!(n2_listed["active"], false);
 }

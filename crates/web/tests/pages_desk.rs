@@ -11,8 +11,100 @@ use pages_common::{Page, Site};
 
 both_engines!(
     an_agent_filters_a_queue_pages_through_it_and_keeps_it_as_a_view,
+    two_statuses_show_both_kinds_stay_checked_and_follow_the_next_page,
     the_ticket_page_assigns_pauses_resumes_reclassifies_and_hands_out_files,
 );
+
+/// The href of the page's "next page" link, decoded.
+fn next_link(page: &Page) -> String {
+    let marker = "fr-link--icon-right\" href=\"";
+    let start = page.html.find(marker).expect("a next page link") + marker.len();
+    let end = start + page.html[start..].find('"').expect("href end");
+    page.html[start..end]
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/")
+}
+
+async fn two_statuses_show_both_kinds_stay_checked_and_follow_the_next_page(db: TestDb) {
+    let site = Site::new(db).await;
+    onde_requests(&site, 50).await;
+    let mut director = site.signed_in(&site.fx.director_a).await;
+    let lsun = director.submit("LSUN", "LSUN : bilan introuvable").await;
+    let agent_caller = site
+        .app
+        .caller(site.fx.agent_n1.id, "test")
+        .await
+        .expect("caller");
+    let taken = site
+        .app
+        .ticket_by_reference(&agent_caller, lsun.parse().expect("a reference"))
+        .await
+        .expect("the LSUN request");
+    let taken = site
+        .app
+        .take_in_charge(&agent_caller, taken.ticket.id)
+        .await
+        .expect("taken in charge");
+    let taken_status = taken.status.as_str();
+    assert_ne!(taken_status, "new");
+    let mut agent = site.signed_in(&site.fx.agent_n1).await;
+    let queue = format!("/desk/queues/group-{}", site.fx.dsi_n1.id);
+
+    let new_only = agent.get(&format!("{queue}?status=new")).await;
+    assert_eq!(new_only.status, StatusCode::OK, "{}", new_only.html);
+    assert_eq!(rows(&new_only), 50);
+    assert!(!new_only.has(&lsun), "taken in charge: not new");
+
+    // Both statuses: the union, 51 requests over two pages.
+    let both = agent
+        .get(&format!("{queue}?status=new&status={taken_status}"))
+        .await;
+    assert_eq!(both.status, StatusCode::OK, "{}", both.html);
+    assert_eq!(rows(&both), 50);
+    assert!(both.has(&lsun), "the newest, on the first page");
+    for value in ["new", taken_status] {
+        assert!(
+            both.has(&format!("name=\"status\" value=\"{value}\" checked")),
+            "{value} stays checked"
+        );
+        assert!(
+            both.has(&format!(
+                "<input type=\"hidden\" name=\"status\" value=\"{value}\">"
+            )),
+            "{value} is kept by \"save as a view\""
+        );
+    }
+    assert!(!both.has("name=\"status\" value=\"waiting\" checked"));
+    let next = next_link(&both);
+    assert!(
+        next.contains("status=new") && next.contains(&format!("status={taken_status}")),
+        "{next}"
+    );
+    let second = agent.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.html);
+    assert_eq!(rows(&second), 1, "51 in all");
+    assert!(second.has(&format!("name=\"status\" value=\"{taken_status}\" checked")));
+
+    // Kept as a view, both statuses come along.
+    let csrf = both.csrf();
+    let saved = agent
+        .post(
+            &format!("{queue}/views"),
+            &[
+                ("csrf", &csrf),
+                ("status", "new"),
+                ("status", taken_status),
+                ("view-name", "Nouvelles et prises"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let view = agent.get(saved.location()).await;
+    assert_eq!(rows(&view), 50);
+    assert!(view.has(&lsun));
+    let rest = agent.get(&next_link(&view)).await;
+    assert_eq!(rows(&rest), 1);
+}
 
 /// `n` ONDE requests of the director of school A, straight through the use case.
 async fn onde_requests(site: &Site, n: usize) {
@@ -91,7 +183,7 @@ async fn an_agent_filters_a_queue_pages_through_it_and_keeps_it_as_a_view(db: Te
     assert_eq!(rows(&onde), 50);
     assert!(!onde.has(&lsun), "another application");
     assert!(
-        onde.has("value=\"ONDE\" selected"),
+        onde.has("value=\"ONDE\" checked"),
         "the filter is shown as chosen"
     );
     let marker = "fr-link--icon-right\" href=\"";
@@ -128,11 +220,23 @@ async fn an_agent_filters_a_queue_pages_through_it_and_keeps_it_as_a_view(db: Te
     assert!(wrong.has("href=\"#field-filter-older\""));
     assert!(wrong.has("« Déposé il y a plus de … jours » doit être un nombre de jours"));
     assert_eq!(rows(&wrong), 0);
-    let twice = agent.get(&format!("{queue}?level=N1&level=N9")).await;
+    let twice = agent.get(&format!("{queue}?level=N1&level=N1")).await;
     assert_eq!(
         twice.status,
         StatusCode::OK,
-        "a field given twice counts once"
+        "a value given twice counts once"
+    );
+    let one_wrong = agent
+        .get(&format!("{queue}?level=N1&level=N9&level=N8"))
+        .await;
+    assert_eq!(one_wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        one_wrong
+            .html
+            .matches("href=\"#field-filter-level\"")
+            .count(),
+        1,
+        "one error for the field, however many of its values are wrong"
     );
     let unknown = agent
         .get(&format!("{queue}?establishment=0999999Z&zone=999999"))

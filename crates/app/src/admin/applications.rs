@@ -54,9 +54,13 @@ impl App {
         let before = tx.application(id).await.or_not_found("application")?;
         if let Some(g) = input.default_group {
             // The page offers a list: another value is a forged form, named on its field.
-            tx.group(g)
+            let group = tx
+                .group(g)
                 .await
                 .map_err(|_| AppError::invalid("default_group", "invalid"))?;
+            if !group.active && before.default_group != Some(g) {
+                return Err(AppError::invalid("default_group", "group.inactive"));
+            }
         }
         let app = tx
             .update_application(

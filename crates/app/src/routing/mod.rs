@@ -81,10 +81,12 @@ async fn read_plan(conn: &mut Conn, desk: DeskId) -> Result<DeskPlan, AppError> 
             slot.insert(conn.calendar(p.calendar).await?.calendar);
         }
     }
+    // A rule naming an inactive group leaves the ticket where it was going.
     let groups = conn
         .list_groups(None)
         .await?
         .into_iter()
+        .filter(|g| g.active)
         .map(|g| (g.code.clone(), g))
         .collect();
     Ok(DeskPlan {

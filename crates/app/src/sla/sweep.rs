@@ -218,7 +218,7 @@ async fn escalate(
             c.tx.list_groups(Some(current.desk))
                 .await?
                 .into_iter()
-                .filter(|g| g.level == level)
+                .filter(|g| g.level == level && g.active)
                 .collect();
         // The same expertise first, then by code.
         groups.sort_by_key(|g| (g.expertise != current.expertise, g.code.clone()));

@@ -51,6 +51,9 @@ impl App {
         let reason = required("reason", reason)?;
         let mut c = self.change(caller, id, TicketAction::Work).await?;
         let target = c.tx.group(group).await.or_not_found("group")?;
+        if !target.active {
+            return Err(AppError::invalid("group", "group.inactive"));
+        }
         let current = match c.ticket.group {
             Some(g) => Some(c.tx.group(g).await?),
             None => None,

@@ -238,6 +238,7 @@ impl App {
                 .list_groups(None)
                 .await?
                 .into_iter()
+                .filter(|g| g.active)
                 .min_by_key(|g| (g.level != guichet_core::desk::Level::N1, g.id))
                 .ok_or(AppError::conflict("desk.no_group"))?,
         };

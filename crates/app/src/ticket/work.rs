@@ -41,6 +41,9 @@ impl App {
         let mut delegate_of = None;
         if let Some(g) = group.filter(|g| Some(*g) != c.ticket.group) {
             let target = c.tx.group(g).await.or_not_found("group")?;
+            if !target.active {
+                return Err(AppError::invalid("group", "group.inactive"));
+            }
             let current = match c.ticket.group {
                 Some(cur) => Some(c.tx.group(cur).await?),
                 None => None,

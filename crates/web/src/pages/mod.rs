@@ -22,6 +22,7 @@ pub mod error;
 pub mod form;
 pub mod headers;
 pub mod render;
+pub mod time;
 pub mod visitor;
 
 mod accessibility;

@@ -4,6 +4,7 @@
 
 use super::error::PageError;
 use super::form::Fields;
+use super::time::Times;
 use super::visitor::SignedIn;
 use crate::AppState;
 use axum::Router;
@@ -46,7 +47,7 @@ struct Row {
     at: String,
 }
 
-fn row(n: Notification, agent: bool, lang: crate::i18n::Lang) -> Row {
+fn row(n: Notification, agent: bool, times: Times) -> Row {
     let text = |k: &str| n.data[k].as_str().unwrap_or_default().to_owned();
     let reference = text("reference");
     let link = (!reference.is_empty()).then(|| {
@@ -64,7 +65,7 @@ fn row(n: Notification, agent: bool, lang: crate::i18n::Lang) -> Row {
         reference,
         link,
         unread: n.read_at.is_none(),
-        at: super::broadcasts::when(lang, n.created_at),
+        at: times.when(n.created_at),
     }
 }
 
@@ -85,7 +86,7 @@ pub async fn list(
     let agent = s.visitor.base(&state).agent;
     let rows: Vec<Row> = items
         .into_iter()
-        .map(|n| row(n, agent, s.visitor.lang))
+        .map(|n| row(n, agent, Times::new(&state, s.visitor.lang)))
         .collect();
     let done = q.done.as_deref() == Some("read");
     state.web.page(

@@ -1,18 +1,19 @@
 //! The administration's changes beyond creation: `PUT /applications/{id}` (name, keywords,
-//! default group, offered or retired), `DELETE /groups/{id}/members/{person}`,
+//! default group, offered or retired), `PATCH /desks/{id}` (name, zone), `PATCH /groups/{id}`
+//! (name, description, active), `DELETE /groups/{id}/members/{person}`,
 //! `PUT /persons/{id}/active` and `PUT /persons/{id}/admin`. Administrators only (the app
 //! checks), each change audited; the same use cases as the `/admin` pages.
 
-use super::reference::ApplicationDto;
+use super::reference::{ApplicationDto, DeskDto, GroupDto};
 use crate::AppState;
 use crate::extract::{ApiJson, Auth, not_found};
 use crate::problem::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use guichet_app::admin::ApplicationInput;
-use guichet_core::{ApplicationId, GroupId, PersonId};
-use serde::Deserialize;
+use guichet_app::admin::{ApplicationInput, DeskInput, GroupInput};
+use guichet_core::{ApplicationId, DeskId, GroupId, OrgNodeId, PersonId};
+use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,6 +21,8 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(update_application))
+        .routes(routes!(update_desk))
+        .routes(routes!(update_group))
         .routes(routes!(remove_member))
         .routes(routes!(set_active))
         .routes(routes!(set_admin))
@@ -72,6 +75,86 @@ async fn update_application(
     };
     let a = s.app.update_application(&c, app_id, input).await?;
     Ok(Json(ApplicationDto::from(&a)))
+}
+
+/// A field that may be absent (kept), `null` (cleared) or a value.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDesk {
+    /// Unique among desks; absent keeps it.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The zone the desk serves; `null` clears it, absent keeps it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub node_id: Option<Option<i64>>,
+}
+
+/// Rename a desk or change its zone; its code stays (administrators).
+#[utoipa::path(patch, path = "/desks/{id}", tag = "reference", params(("id" = i64, Path)), request_body = UpdateDesk,
+    responses((status = 200, body = DeskDto), (status = 409, description = "Another desk has this name", content_type = "application/problem+json")))]
+async fn update_desk(
+    State(s): State<AppState>,
+    Auth(c): Auth,
+    Path(raw): Path<String>,
+    ApiJson(b): ApiJson<UpdateDesk>,
+) -> Result<Json<DeskDto>, ApiError> {
+    let desk = DeskId(id(&raw, "desk")?);
+    let input = DeskInput {
+        name: b.name,
+        node: b.node_id.map(|n| n.map(OrgNodeId)),
+    };
+    let d = s
+        .app
+        .update_desk(&c, desk, input)
+        .await
+        .map_err(|e| match e {
+            guichet_app::AppError::Invalid(f) if f.field == "node" => {
+                guichet_app::AppError::Invalid(f.at("node_id"))
+            }
+            other => other,
+        })?;
+    Ok(Json(DeskDto::from(&d)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateGroup {
+    /// Unique within the desk; absent keeps it.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `false` deactivates it: refused (409) while its queue holds open tickets or an
+    /// application has it as default group.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// Rename, describe, deactivate or reactivate a group; its code, level and expertise stay
+/// (administrators).
+#[utoipa::path(patch, path = "/groups/{id}", tag = "reference", params(("id" = i64, Path)), request_body = UpdateGroup,
+    responses((status = 200, body = GroupDto), (status = 409, description = "Name taken, or deactivation would strand requests", content_type = "application/problem+json")))]
+async fn update_group(
+    State(s): State<AppState>,
+    Auth(c): Auth,
+    Path(raw): Path<String>,
+    ApiJson(b): ApiJson<UpdateGroup>,
+) -> Result<Json<GroupDto>, ApiError> {
+    let group = GroupId(id(&raw, "group")?);
+    let input = GroupInput {
+        name: b.name,
+        description: b.description,
+        active: b.active,
+    };
+    let g = s.app.update_group(&c, group, input).await?;
+    Ok(Json(GroupDto::from(&g)))
 }
 
 /// Take an agent out of a group (administrators).

@@ -404,6 +404,9 @@ pub struct GroupDto {
     pub name: String,
     pub level: String,
     pub expertise: String,
+    pub description: String,
+    /// An inactive group is offered as no target; its members still read its queue.
+    pub active: bool,
 }
 
 impl From<&Group> for GroupDto {
@@ -415,6 +418,8 @@ impl From<&Group> for GroupDto {
             name: g.name.clone(),
             level: g.level.as_str().into(),
             expertise: g.expertise.as_str().into(),
+            description: g.description.clone(),
+            active: g.active,
         }
     }
 }

@@ -43,6 +43,7 @@ async fn group_choices(state: &AppState) -> Result<Vec<Value>, PageError> {
         .list_groups(None)
         .await?
         .iter()
+        .filter(|g| g.active)
         .map(|g| {
             let desk = desks
                 .iter()

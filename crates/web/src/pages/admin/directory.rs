@@ -5,7 +5,7 @@
 use super::admin_only;
 use crate::AppState;
 use crate::pages::error::PageError;
-use crate::pages::requests::view::when;
+use crate::pages::time::Times;
 use crate::pages::visitor::SignedIn;
 use axum::extract::State;
 use axum::response::Response;
@@ -19,7 +19,7 @@ const REJECTIONS: usize = 5;
 
 pub async fn list(State(state): State<AppState>, s: SignedIn) -> Result<Response, PageError> {
     admin_only(&s)?;
-    let lang = s.visitor.lang;
+    let times = Times::new(&state, s.visitor.lang);
     let runs = state.app.directory_runs(&s.caller, SHOWN).await?;
     let page = json!({
         "runs": runs.iter().map(|r| {
@@ -34,8 +34,8 @@ pub async fn list(State(state): State<AppState>, s: SignedIn) -> Result<Response
                 "source": r.source,
                 "dry_run": r.dry_run,
                 "state": r.state,
-                "started_at": when(lang, r.started_at),
-                "finished_at": r.finished_at.map(|t| when(lang, t)),
+                "started_at": times.when(r.started_at),
+                "finished_at": r.finished_at.map(|t| times.when(t)),
                 "establishments": [c.establishments_created, c.establishments_updated, c.establishments_rejected],
                 "persons": [c.persons_created, c.persons_updated, c.persons_deactivated, c.persons_rejected],
                 "rejections": rejections,

@@ -1,5 +1,6 @@
-//! `/admin/groups`: every desk's groups (code, name, level N0–N3, expertise) and a form to
-//! create one; `/admin/groups/{id}`: a group's agents, adding one by email, taking one out.
+//! `/admin/groups`: every desk's groups (code, name, level N0–N3, expertise, state) and a form
+//! to create one; `/admin/groups/{id}`: renaming, describing, deactivating or reactivating the
+//! group (its code, level and expertise stay), its agents, adding one by email, taking one out.
 
 use super::{Notice, admin_only, id_field, path_id, refused_on, settle};
 use crate::AppState;
@@ -11,8 +12,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use guichet_app::AppError;
+use guichet_app::admin::GroupInput;
 use guichet_core::desk::{Expertise, Level};
 use guichet_core::{DeskId, GroupId, PersonId};
+use guichet_store::desk::Group;
 use serde_json::json;
 
 const EXPERTISES: [Expertise; 3] = [
@@ -42,6 +45,7 @@ async fn render_list(
                 "level": g.level.as_str(),
                 "expertise": g.expertise.as_str(),
                 "desk": desk.map_or("", |d| d.code.as_str()),
+                "active": g.active,
             })
         })
         .collect();
@@ -133,6 +137,21 @@ pub async fn create(
     .await
 }
 
+/// The edit form's values: as typed when it was the form sent, else the group's own.
+fn edit_form(group: &Group, typed: &Fields) -> serde_json::Value {
+    let mut form = if typed.get("group-name").is_some() {
+        json!({
+            "name": typed.text("group-name"),
+            "description": typed.text("group-description"),
+            "active": typed.get("group-active").is_some(),
+        })
+    } else {
+        json!({ "name": group.name, "description": group.description, "active": group.active })
+    };
+    form["email"] = json!(typed.text("member-email"));
+    form
+}
+
 async fn render_group(
     state: &AppState,
     s: &SignedIn,
@@ -142,7 +161,8 @@ async fn render_group(
     done: Option<&str>,
     typed: &Fields,
 ) -> Result<Response, PageError> {
-    let (group, members) = state.app.group_members(&s.caller, id).await?;
+    let (group, open) = state.app.admin_group(&s.caller, id).await?;
+    let (_, members) = state.app.group_members(&s.caller, id).await?;
     let managers = state.app.group_managers(&s.caller, id).await?;
     let desk = state
         .app
@@ -158,6 +178,8 @@ async fn render_group(
             "level": group.level.as_str(),
             "expertise": group.expertise.as_str(),
             "desk": desk.map(|d| format!("{} — {}", d.code, d.name)),
+            "active": group.active,
+            "open": open,
         },
         "members": members.iter().map(|p| json!({
             "id": p.id.0, "name": p.display_name, "email": p.email, "active": p.active,
@@ -165,7 +187,7 @@ async fn render_group(
         })).collect::<Vec<_>>(),
         "errors": errors,
         "done": done,
-        "typed": { "email": typed.text("member-email") },
+        "typed": edit_form(&group, typed),
     });
     state
         .web
@@ -180,7 +202,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     admin_only(&s)?;
     let id = GroupId(path_id(&id)?);
-    let done = notice.of(&["created", "added", "removed", "manager"]);
+    let done = notice.of(&["created", "added", "removed", "manager", "updated"]);
     let none = Fields::default();
     render_group(
         &state,
@@ -190,6 +212,32 @@ pub async fn show(
         &FormErrors::default(),
         done,
         &none,
+    )
+    .await
+}
+
+/// Renames, describes, deactivates or reactivates the group.
+pub async fn update(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    admin_only(&s)?;
+    let id = GroupId(path_id(&id)?);
+    let f = Fields::read(&s.visitor, &body)?;
+    let input = GroupInput {
+        name: Some(f.text("group-name")),
+        description: Some(f.text("group-description")),
+        active: Some(f.get("group-active").is_some()),
+    };
+    let result = state.app.update_group(&s.caller, id, input).await;
+    let (state, s, f) = (&state, &s, &f);
+    settle(
+        result,
+        |_| format!("/admin/groups/{}?done=updated", id.0),
+        refused_on(s, "group", "name"),
+        |status, errors| async move { render_group(state, s, id, status, &errors, None, f).await },
     )
     .await
 }

@@ -5,7 +5,7 @@ use super::{Notice, admin_only, path_id};
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::Fields;
-use crate::pages::requests::view::when;
+use crate::pages::time::Times;
 use crate::pages::visitor::SignedIn;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -38,7 +38,7 @@ pub async fn list(
     Query(filter): Query<Filter>,
 ) -> Result<Response, PageError> {
     admin_only(&s)?;
-    let lang = s.visitor.lang;
+    let times = Times::new(&state, s.visitor.lang);
     let shown = state_of(filter.state.as_deref());
     let mut jobs = state
         .app
@@ -63,7 +63,7 @@ pub async fn list(
             "attempts": j.attempts,
             "max_attempts": j.max_attempts,
             "last_error": j.last_error,
-            "run_at": when(lang, j.run_at),
+            "run_at": times.when(j.run_at),
         })).collect::<Vec<_>>(),
         "next_page": next,
         "done": notice.of(&["replayed"]),

@@ -36,8 +36,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(index))
         .route("/admin/desks", get(desks::show).post(desks::create))
+        .route("/admin/desks/{id}", get(desks::edit).post(desks::update))
         .route("/admin/groups", get(groups::list).post(groups::create))
-        .route("/admin/groups/{id}", get(groups::show))
+        .route("/admin/groups/{id}", get(groups::show).post(groups::update))
         .route("/admin/groups/{id}/members", post(groups::add_member))
         .route(
             "/admin/groups/{id}/members/{person}/remove",

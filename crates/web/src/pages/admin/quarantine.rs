@@ -6,7 +6,7 @@ use super::{Notice, admin_only, path_id};
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::{Fields, FormErrors};
-use crate::pages::requests::view::when;
+use crate::pages::time::Times;
 use crate::pages::visitor::SignedIn;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -40,14 +40,14 @@ pub struct Filter {
     reference: Option<String>,
 }
 
-fn row(lang: crate::i18n::Lang, m: &InboundMessage) -> Value {
+fn row(times: Times, m: &InboundMessage) -> Value {
     json!({
         "id": m.id,
         "state": m.state.as_str(),
         "mailbox": m.mailbox,
         "sender": m.sender,
         "subject": m.subject,
-        "received_at": when(lang, m.received_at),
+        "received_at": times.when(m.received_at),
         "reasons": m.reasons.iter().map(|r| json!({
             "code": r.code,
             "detail": r.detail,
@@ -102,7 +102,7 @@ pub async fn list(
         "states": STATES,
         "mailbox": query.mailbox,
         "sender": query.sender,
-        "messages": items.iter().map(|m| row(lang, m)).collect::<Vec<_>>(),
+        "messages": items.iter().map(|m| row(Times::new(&state, lang), m)).collect::<Vec<_>>(),
         "next_page": next,
         "done": notice.of(&["released", "deleted"]),
         "reference": filter.reference,
@@ -136,7 +136,7 @@ async fn render_one(
         })
     });
     let page = json!({
-        "message": row(s.visitor.lang, &view.message),
+        "message": row(Times::new(state, s.visitor.lang), &view.message),
         "parsed": parsed,
         "errors": errors,
         "releasable": view.message.state == InboundState::Quarantined && view.message.has_raw,

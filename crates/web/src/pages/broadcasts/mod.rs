@@ -54,13 +54,10 @@ fn steering_only(s: &SignedIn) -> Result<(), PageError> {
     }
 }
 
-/// A time as French or English readers write it, in [`TIME_ZONE`].
+/// A time as French or English readers write it, in [`TIME_ZONE`] (the pages' shared
+/// [`crate::pages::time`] writing).
 pub fn when(lang: Lang, at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&TIME_ZONE);
-    match lang {
-        Lang::Fr => local.format("%d/%m/%Y à %H:%M").to_string(),
-        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
-    }
+    crate::pages::time::when(lang, TIME_ZONE, at)
 }
 
 /// A `datetime-local` value (`2026-09-01T08:00`) in [`TIME_ZONE`]; blank is none.

@@ -6,13 +6,14 @@ use super::agent_only;
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::{Fields, FormErrors};
-use crate::pages::requests::view::when;
+use crate::pages::time::Times;
 use crate::pages::visitor::SignedIn;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use guichet_app::AppError;
 use guichet_app::absence::DeclareAbsence;
 use guichet_core::PersonId;
@@ -32,7 +33,7 @@ async fn render(
     done: Option<&str>,
     typed: &Fields,
 ) -> Result<Response, PageError> {
-    let lang = s.visitor.lang;
+    let times = Times::new(state, s.visitor.lang);
     let me = s.caller.subject.person;
     let colleagues = state.app.colleagues(&s.caller).await?;
     let name = |p: PersonId| {
@@ -49,8 +50,8 @@ async fn render(
         .map(|a| {
             json!({
                 "id": a.id,
-                "start": when(lang, a.starts_at),
-                "end": when(lang, a.ends_at),
+                "start": times.when(a.starts_at),
+                "end": times.when(a.ends_at),
                 "delegate": name(a.delegate),
             })
         })
@@ -89,8 +90,9 @@ pub async fn show(
     .await
 }
 
-/// A day typed in a date field, as its first instant (UTC).
-fn day(f: &Fields, field: &'static str) -> Result<DateTime<Utc>, AppError> {
+/// A day typed in a date field, as its first instant in the académie's time zone (midnight on
+/// the agents' wall clocks, as the page shows it back).
+fn day(f: &Fields, field: &'static str, zone: Tz) -> Result<DateTime<Utc>, AppError> {
     let text = f.text(&format!("absence-{field}"));
     if text.trim().is_empty() {
         return Err(AppError::invalid(field, "required"));
@@ -98,7 +100,8 @@ fn day(f: &Fields, field: &'static str) -> Result<DateTime<Utc>, AppError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc())
+        .and_then(|d| zone.from_local_datetime(&d).earliest())
+        .map(|d| d.with_timezone(&Utc))
         .ok_or(AppError::invalid(field, "invalid"))
 }
 
@@ -128,9 +131,10 @@ pub async fn declare(
 ) -> Result<Response, PageError> {
     agent_only(&s)?;
     let f = Fields::read(&s.visitor, &body)?;
+    let zone = Times::new(&state, s.visitor.lang).zone;
     let parsed = (|| {
-        let starts_at = day(&f, "starts_at")?;
-        let ends_at = day(&f, "ends_at")?;
+        let starts_at = day(&f, "starts_at", zone)?;
+        let ends_at = day(&f, "ends_at", zone)?;
         let delegate = f
             .text("absence-delegate")
             .trim()

@@ -1,6 +1,8 @@
 //! A queue page's filter form (GET, so a filtered queue is a link one can keep): reading its
 //! fields into [`QueueFilters`], with an error per wrong field, writing them back into links
-//! (next page, save as a view), and the choices each select offers.
+//! (next page, save as a view), and the choices each select or checkbox group offers.
+//! Status, application, level and priority take several values
+//! (`status=new&status=in_progress`): a ticket matching any of them is shown.
 
 use crate::AppState;
 use crate::i18n::Lang;
@@ -22,10 +24,11 @@ use serde_json::json;
 pub struct QueueParams {
     pub sort: Option<String>,
     pub after: Option<String>,
-    pub status: Option<String>,
-    pub application: Option<String>,
-    pub level: Option<String>,
-    pub priority: Option<String>,
+    /// Each of these takes several values (checkboxes); none checked does not filter.
+    pub status: Vec<String>,
+    pub application: Vec<String>,
+    pub level: Vec<String>,
+    pub priority: Vec<String>,
     /// A UAI.
     pub establishment: Option<String>,
     /// An org node id.
@@ -38,9 +41,14 @@ fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// More values of one field than any form offers (there are 8 statuses, 6 priorities, 4
+/// levels, a few dozen applications): the rest of a hand-made URL is ignored.
+const MAX_VALUES: usize = 100;
+
 impl QueueParams {
-    /// From a query string or a form's fields; a field given twice counts once (its first
-    /// value), so no hand-edited URL earns an error page.
+    /// From a query string or a form's fields. A single-valued field given twice counts once
+    /// (its first value), so no hand-edited URL earns an error page; a multi-valued one keeps
+    /// each distinct non-blank value, in the order given.
     pub fn from_pairs(pairs: &[(String, String)]) -> Self {
         let get = |k: &str| {
             pairs
@@ -48,34 +56,74 @@ impl QueueParams {
                 .find(|(name, _)| name == k)
                 .map(|(_, v)| v.clone())
         };
+        let all = |k: &str| {
+            let mut values: Vec<String> = Vec::new();
+            for (_, v) in pairs.iter().filter(|(name, _)| name == k) {
+                let v = v.trim();
+                if !v.is_empty() && !values.iter().any(|x| x == v) && values.len() < MAX_VALUES {
+                    values.push(v.to_owned());
+                }
+            }
+            values
+        };
         Self {
             sort: get("sort"),
             after: get("after"),
-            status: get("status"),
-            application: get("application"),
-            level: get("level"),
-            priority: get("priority"),
+            status: all("status"),
+            application: all("application"),
+            level: all("level"),
+            priority: all("priority"),
             establishment: get("establishment"),
             zone: get("zone"),
             older: get("older"),
         }
     }
 
-    /// The filters' part of the query string (`status=new&level=N1`), without sort or cursor.
+    /// The filters' part of the query string (`status=new&status=waiting&level=N1`), without
+    /// sort or cursor.
     pub fn filters_query(&self) -> String {
-        [
+        let many = [
             ("status", &self.status),
             ("application", &self.application),
             ("level", &self.level),
             ("priority", &self.priority),
+        ];
+        let one = [
             ("establishment", &self.establishment),
             ("zone", &self.zone),
             ("older", &self.older),
-        ]
-        .iter()
-        .filter_map(|(k, v)| given(v).map(|v| format!("{k}={}", encode(v))))
-        .collect::<Vec<_>>()
-        .join("&")
+        ];
+        many.iter()
+            .flat_map(|(k, vs)| vs.iter().map(move |v| format!("{k}={}", encode(v))))
+            .chain(
+                one.iter()
+                    .filter_map(|(k, v)| given(v).map(|v| format!("{k}={}", encode(v)))),
+            )
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The filters as `(name, value)` pairs, one per value: the hidden fields of the "save as
+    /// a view" form.
+    pub fn filter_pairs(&self) -> Vec<(&'static str, String)> {
+        let many = [
+            ("status", &self.status),
+            ("application", &self.application),
+            ("level", &self.level),
+            ("priority", &self.priority),
+        ];
+        let one = [
+            ("establishment", &self.establishment),
+            ("zone", &self.zone),
+            ("older", &self.older),
+        ];
+        many.iter()
+            .flat_map(|(k, vs)| vs.iter().map(move |v| (*k, v.clone())))
+            .chain(
+                one.iter()
+                    .filter_map(|(k, v)| given(v).map(|v| (*k, v.to_owned()))),
+            )
+            .collect()
     }
 
     /// The order asked for; an unknown one is the default (not worth an error page).
@@ -123,30 +171,37 @@ pub async fn parse(
     errors: &mut FormErrors,
 ) -> QueueFilters {
     let mut f = QueueFilters::default();
-    if let Some(v) = given(&p.status) {
+    // One error per field, however many of its values are wrong.
+    let wrong = |errors: &mut FormErrors, e: &FieldError, field: &'static str| {
+        if !errors.by_field.contains_key(&field_of(field)) {
+            add(errors, lang, &FieldError::new(field, e.code));
+        }
+    };
+    for v in &p.status {
         match Status::parse(v) {
             Ok(s) => f.statuses.push(s),
-            Err(e) => add(errors, lang, &e.at("status")),
+            Err(e) => wrong(errors, &e, "status"),
         }
     }
-    if let Some(v) = given(&p.application) {
+    for v in &p.application {
         match state.app.application_id("application", v).await {
             Ok(a) => f.applications.push(a),
+            Err(AppError::Invalid(e)) => wrong(errors, &e, "application"),
             Err(e) => {
                 add_error(errors, lang, &e);
             }
         }
     }
-    if let Some(v) = given(&p.level) {
+    for v in &p.level {
         match Level::parse(v) {
             Ok(l) => f.levels.push(l),
-            Err(e) => add(errors, lang, &e.at("level")),
+            Err(e) => wrong(errors, &e, "level"),
         }
     }
-    if let Some(v) = given(&p.priority) {
+    for v in &p.priority {
         match Priority::parse(v) {
             Ok(x) => f.priorities.push(x),
-            Err(e) => add(errors, lang, &e.at("priority")),
+            Err(e) => wrong(errors, &e, "priority"),
         }
     }
     if let Some(v) = given(&p.establishment) {

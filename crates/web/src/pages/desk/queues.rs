@@ -89,7 +89,7 @@ pub async fn home(
     let stand_ins: Vec<serde_json::Value> = ws
         .standing_in_for
         .iter()
-        .map(|si| json!({ "name": si.name, "until": crate::pages::requests::view::when(lang, si.until) }))
+        .map(|si| json!({ "name": si.name, "until": crate::pages::time::Times::new(&state, lang).when(si.until) }))
         .collect();
     let views: Vec<serde_json::Value> = state
         .app
@@ -205,6 +205,7 @@ pub(super) async fn show(
         "next_page": next,
         "sort": sort.as_str(),
         "params": params.typed(),
+        "filter_pairs": params.filter_pairs(),
         "filtered": !query.is_empty(),
         "choices": filters::choices(state, s).await?,
         "errors": errors,

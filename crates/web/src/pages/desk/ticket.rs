@@ -8,7 +8,8 @@ use super::{agent_only, moves};
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::{Fields, FormErrors, read_multipart};
-use crate::pages::requests::view::{ago, when};
+use crate::pages::requests::view::ago;
+use crate::pages::time::Times;
 use crate::pages::visitor::SignedIn;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
@@ -55,6 +56,7 @@ async fn render(
     typed: &Typed,
 ) -> Result<Response, PageError> {
     let lang = s.visitor.lang;
+    let times = Times::new(state, lang);
     let t = &view.ticket;
     let now = state.app.now();
     let handling = state
@@ -70,14 +72,15 @@ async fn render(
     let groups = state.app.list_groups(None).await?;
     let current = groups.iter().find(|g| Some(g.id) == t.group);
     let group_json = |g: &guichet_store::desk::Group| json!({ "id": g.id.0, "label": format!("{} ({}, {})", g.name, g.code, g.level.as_str()) });
+    // An inactive group is offered as no target.
     let escalate_to: Vec<_> = groups
         .iter()
-        .filter(|g| g.level > t.level && current.is_none_or(|c| c.desk == g.desk))
+        .filter(|g| g.active && g.level > t.level && current.is_none_or(|c| c.desk == g.desk))
         .map(group_json)
         .collect();
     let transfer_to: Vec<_> = groups
         .iter()
-        .filter(|g| current.is_some_and(|c| c.desk != g.desk))
+        .filter(|g| g.active && current.is_some_and(|c| c.desk != g.desk))
         .map(group_json)
         .collect();
     let assignable = match t.group {
@@ -108,7 +111,7 @@ async fn render(
                 "internal": !e.public || !e.kind.is_public(),
                 "author": e.author_name,
                 "body": e.body,
-                "when": when(lang, e.created_at),
+                "when": times.when(e.created_at),
                 "at": e.created_at.to_rfc3339(),
                 "to_status": e.data.get("to").and_then(|v| v.as_str()),
                 "to_group": e.data.get("to_group").and_then(|v| v.as_str()),

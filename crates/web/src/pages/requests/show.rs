@@ -6,6 +6,7 @@ use super::view::{rows, timeline};
 use crate::AppState;
 use crate::pages::error::PageError;
 use crate::pages::form::FormErrors;
+use crate::pages::time::Times;
 use crate::pages::visitor::SignedIn;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -70,8 +71,8 @@ pub async fn render(
         "type": view.ticket.ticket_type.as_str(),
         "solution": view.ticket.solution,
         "satisfaction": view.ticket.satisfaction,
-        "timeline": timeline(lang, &view.timeline),
-        "sla": sla.as_ref().map(|c| super::sla::expected(lang, c)),
+        "timeline": timeline(Times::new(state, lang), &view.timeline),
+        "sla": sla.as_ref().map(|c| super::sla::expected(Times::new(state, lang), c)),
         "offers": offers(view, is_requester),
         "is_requester": is_requester,
         "errors": errors,

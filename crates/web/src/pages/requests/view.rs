@@ -3,6 +3,7 @@
 
 use crate::i18n::Lang;
 use crate::pages::render::text;
+use crate::pages::time::Times;
 use chrono::{DateTime, Utc};
 use guichet_app::handling::Handling;
 use guichet_store::ticket::Ticket;
@@ -20,15 +21,6 @@ pub fn ago(lang: Lang, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
         m => ("ago-days", m / (24 * 60)),
     };
     text(lang, key, &[("n", Value::from(n))])
-}
-
-/// A date and time as French or English readers write it. In UTC until the calendars (SLA
-/// work) give each desk its time zone.
-pub fn when(lang: Lang, at: DateTime<Utc>) -> String {
-    match lang {
-        Lang::Fr => at.format("%d/%m/%Y à %H:%M UTC").to_string(),
-        Lang::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
-    }
 }
 
 /// One ticket in a list.
@@ -87,7 +79,7 @@ pub struct TimelineEntry {
 
 /// The entries a requester reads: public ones only, whoever the reader is (the portal is the
 /// requester's view; agents read internal notes in their own workspace).
-pub fn timeline(lang: Lang, entries: &[Entry]) -> Vec<TimelineEntry> {
+pub fn timeline(times: Times, entries: &[Entry]) -> Vec<TimelineEntry> {
     entries
         .iter()
         .filter(|e| e.public && e.kind.is_public())
@@ -95,7 +87,7 @@ pub fn timeline(lang: Lang, entries: &[Entry]) -> Vec<TimelineEntry> {
             kind: e.kind.as_str(),
             author: e.author_name.clone(),
             body: e.body.clone(),
-            when: when(lang, e.created_at),
+            when: times.when(e.created_at),
             at: e.created_at.to_rfc3339(),
             to_status: e.data.get("to").and_then(|v| v.as_str()).map(str::to_owned),
             score: e.data.get("score").and_then(serde_json::Value::as_i64),

@@ -220,6 +220,7 @@ async fn render_form(
         .list_groups(None)
         .await?
         .iter()
+        .filter(|g| g.active)
         .map(|g| {
             let desk = desks
                 .iter()
