@@ -20,7 +20,8 @@
 # re-measure lists and searches on a kept database without adding tickets to it; `mail`
 # (PHASES=mail, MAIL_MESSAGES (2000)): messages/s through IMAP and the MTA pipe, see bench_mail;
 # `notify` (PHASES=notify, NOTIFY_COUNT (10000), NOTIFY_WORKERS (2)): a broadcast and ticket
-# notices mailed to a local SMTP server, see bench_notify.
+# notices mailed to a local SMTP server, see bench_notify (NOTIFY_LOG=guichet_jobs=debug shows
+# each broadcast batch's time in commits and in SMTP).
 # Everything runs on 127.0.0.1. Every wait is bounded.
 set -euo pipefail
 

@@ -79,7 +79,10 @@ impl Workers {
     fn start(args: &NotifyArgs, smtp: &SmtpServer) -> anyhow::Result<Self> {
         let child = Command::new(&args.guichet)
             .env("GUICHET_DATABASE_URL", &args.database_url)
-            .env("GUICHET_LOG", "warn")
+            .env(
+                "GUICHET_LOG",
+                std::env::var("NOTIFY_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .env("GUICHET_MAIL_SMTP_HOST", "127.0.0.1")
             .env("GUICHET_MAIL_SMTP_PORT", smtp.port.to_string())
             .env("GUICHET_MAIL_FROM", "Guichet <guichet@ac-dijon.fr>")

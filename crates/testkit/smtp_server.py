@@ -20,6 +20,9 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 class Maildir:
     def __init__(self, path):
         self.box = mailbox.Maildir(path, create=True)
+        # Counted here: len(self.box) re-lists the maildir, which made every message cost
+        # as much as the messages before it (10,000 took minutes).
+        self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0].lower()
@@ -36,7 +39,8 @@ class Maildir:
             raw = raw.encode("utf-8")
         header = ("X-Envelope-To: %s\r\n" % ", ".join(envelope.rcpt_tos)).encode("ascii")
         self.box.add(header + raw)
-        return "250 2.0.0 Ok: queued as %d" % len(self.box)
+        self.count += 1
+        return "250 2.0.0 Ok: queued as %d" % self.count
 
 
 def main():

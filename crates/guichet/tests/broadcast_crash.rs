@@ -2,17 +2,18 @@
 //! is stopped in the middle of a 2,000-recipient broadcast, then started again; the messages
 //! are read back from the SMTP server's maildir.
 //!
-//! - Stopped by SIGTERM, it finishes the message in flight, records it, exits 0: every
+//! - Stopped by SIGTERM, it finishes the messages in flight, records them, exits 0: every
 //!   recipient receives the message exactly once.
 //! - Killed by SIGKILL, nobody is lost; the only copies are of the messages in flight at the
-//!   kill (at most one per worker, marked in flight in the database), each with the same
-//!   Message-ID as the first, so a client shows one.
+//!   kill (at most [`IN_FLIGHT`] per worker, marked in flight in the database), each with the
+//!   same Message-ID as the first, so a client shows one.
 
 use chrono::Utc;
 use guichet_app::broadcast::{AudienceInput, ComposeBroadcast};
 use guichet_app::{App, AppConfig, Caller, SystemClock};
 use guichet_core::broadcast::BroadcastStatus;
 use guichet_core::person::{Locale, RoleKind};
+use guichet_jobs::broadcast::IN_FLIGHT;
 use guichet_store::person::NewPerson;
 use guichet_testkit::fixture::Fixture;
 use guichet_testkit::smtp::SmtpServer;
@@ -272,8 +273,8 @@ async fn a_broadcast_killed_midway_loses_nobody(db: TestDb) {
     );
     let uncertain = sc.in_flight().await;
     assert!(
-        uncertain.len() <= WORKERS,
-        "at most one message in flight per worker: {uncertain:?}"
+        uncertain.len() <= WORKERS * IN_FLIGHT,
+        "at most {IN_FLIGHT} messages in flight per worker: {uncertain:?}"
     );
 
     sc.finish(&db).await;

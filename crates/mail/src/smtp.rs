@@ -3,6 +3,7 @@
 //! server it talks to. The server's answer is kept: it is the delivery state administrators see.
 
 use crate::config::{Security, SmtpConfig};
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -24,6 +25,11 @@ pub enum SendError {
 pub trait Mailer: Send + Sync + 'static {
     fn send(&self, message: Message) -> impl Future<Output = Result<String, SendError>> + Send;
 }
+
+/// Idle connections the pool keeps for reuse (lettre's default is 10). Two workers each mailing
+/// a broadcast's messages eight at a time use sixteen; fewer kept would mean reconnecting
+/// (greeting, EHLO, QUIT) for some messages of every round.
+const POOL_IDLE_MAX: u32 = 16;
 
 /// Why the SMTP settings cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +57,8 @@ impl SmtpMailer {
         }
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
             .port(config.port)
-            .timeout(Some(Duration::from_secs(config.timeout_secs.max(1))));
+            .timeout(Some(Duration::from_secs(config.timeout_secs.max(1))))
+            .pool_config(PoolConfig::new().max_size(POOL_IDLE_MAX));
         if config.security != Security::None {
             let mut params = TlsParameters::builder(host.to_owned());
             if let Some(path) = &config.ca_file {

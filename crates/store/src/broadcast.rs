@@ -446,6 +446,35 @@ impl Tx {
         Ok(())
     }
 
+    /// Records that the message to `person` of broadcast `id` came back (a delivery report):
+    /// `bounced` with the report's words, when it was handed to the server (sent, or still in
+    /// flight after a crash). False when there is no such recipient or their message never
+    /// left (a forged or stray report).
+    pub async fn bounce_recipient(
+        &mut self,
+        id: i64,
+        person: PersonId,
+        report: &str,
+    ) -> Result<bool, StoreError> {
+        let report: String = report.chars().take(1000).collect();
+        let n = on!(self, |c| {
+            sqlx::query(
+                "UPDATE broadcast_recipient
+                 SET state = 'bounced', smtp_answer = $1, sending_since = NULL
+                 WHERE broadcast_id = $2 AND person_id = $3
+                   AND (state IN ('sent', 'bounced')
+                        OR (state = 'queued' AND sending_since IS NOT NULL))",
+            )
+            .bind(report)
+            .bind(id)
+            .bind(person.0)
+            .execute(c)
+            .await?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
     /// Marks a broadcast sent once its listing is complete and no email is left queued. True
     /// when this call finished it.
     pub async fn finish_broadcast(

@@ -1,10 +1,11 @@
 //! The broadcast pages, driven like a browser without JavaScript, on both engines: an IEN
 //! finds them in the header, previews the directors of their circonscription, sends them a
-//! message and follows it to "sent" recipient by recipient; a field at fault is named in the
-//! summary with the values kept (422); a zone beyond theirs is refused naming it (403), and
-//! another zone's broadcast is not found; a draft is scheduled, then cancelled; a teacher or a
-//! director finds no broadcasts at all (404); a broadcast's banner shows on its audience's portal
-//! home, in their language, and on nobody else's.
+//! message and follows it to "sent" recipient by recipient, then sees a returned message
+//! counted and shown on its recipient; a field at fault is named in the summary with the values
+//! kept (422); a zone beyond theirs is refused naming it (403), and another zone's broadcast is
+//! not found; a draft is scheduled, then cancelled; a teacher or a director finds no broadcasts
+//! at all (404); a broadcast's banner shows on its audience's portal home, in their language,
+//! and on nobody else's.
 
 mod pages_common;
 
@@ -168,6 +169,26 @@ async fn an_ien_previews_sends_and_follows_a_broadcast_to_their_directors(db: Te
     let failed = ien.get(&format!("/broadcasts/{id}?state=failed")).await;
     assert!(failed.has("Aucun destinataire dans cet état."));
 
+    // A delivery report comes back for director A (what the mail intake records).
+    let mut tx = site.app.store().write().await.expect("write");
+    assert!(
+        tx.bounce_recipient(id, fx.director_a.id, "5.1.1 550 5.1.1 User unknown")
+            .await
+            .expect("bounced")
+    );
+    tx.commit().await.expect("commit");
+    let page = ien.get(&format!("/broadcasts/{id}")).await;
+    assert!(
+        page.has("envoyés : 1 · en échec : 0 · revenus : 1"),
+        "{}",
+        page.html
+    );
+    let bounced = ien.get(&format!("/broadcasts/{id}?state=bounced")).await;
+    assert!(bounced.has(&fx.director_a.email), "{}", bounced.html);
+    assert!(!bounced.has(&fx.director_b.email));
+    assert!(bounced.has("<td>Revenu en erreur<br>"), "{}", bounced.html);
+    assert!(bounced.has("5.1.1 550 5.1.1 User unknown"));
+
     let list = ien.get("/broadcasts").await;
     assert!(list.has(&format!(
         "href=\"/broadcasts/{id}\">Coupure ONDE mercredi</a>"
@@ -178,7 +199,11 @@ async fn an_ien_previews_sends_and_follows_a_broadcast_to_their_directors(db: Te
         b.lang = Some("en".into());
         b.get(&format!("/broadcasts/{id}")).await
     };
-    assert!(english.has("sent: 2 · failed: 0"), "{}", english.html);
+    assert!(
+        english.has("sent: 1 · failed: 0 · bounced: 1"),
+        "{}",
+        english.html
+    );
 }
 
 async fn a_field_at_fault_is_named_and_the_values_are_kept(db: TestDb) {

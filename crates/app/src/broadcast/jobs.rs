@@ -1,5 +1,6 @@
 //! The use cases the broadcast jobs call: list the next batch of recipients (with their in-app
-//! notices and their send jobs), read a send job's recipients, settle each one, finish.
+//! notices and their send jobs), read a send job's recipients, mark a few in flight and settle
+//! them (one transaction each way), finish.
 
 use crate::{App, AppError};
 use chrono::Duration;
@@ -135,41 +136,57 @@ impl App {
         Ok((b, recipients))
     }
 
-    /// Records, in a transaction of its own, that `recipient`'s message is about to be handed to
-    /// the SMTP server. False when it moved since it was read (settled, or begun by another
-    /// worker that took the job over): then it must not be sent.
-    pub async fn begin_broadcast_recipient(&self, recipient: &Recipient) -> Result<bool, AppError> {
+    /// Records, in one transaction, that the messages of `recipients` are about to be handed
+    /// to the SMTP server. For each, false when it moved since it was read (settled, or begun
+    /// by another worker that took the job over): then it must not be sent.
+    pub async fn begin_broadcast_recipients(
+        &self,
+        recipients: &[Recipient],
+    ) -> Result<Vec<bool>, AppError> {
+        let now = self.now();
         let mut tx = self.store().write().await?;
-        let begun = tx
-            .begin_recipient(recipient.id, recipient.attempts, self.now())
-            .await?;
+        let mut begun = Vec::with_capacity(recipients.len());
+        for r in recipients {
+            begun.push(tx.begin_recipient(r.id, r.attempts, now).await?);
+        }
         tx.commit().await?;
         Ok(begun)
     }
 
-    /// Records the server's answer for one recipient: sent (its acceptance), failed (its
-    /// refusal), or still queued with a passing refusal. The row moves
+    /// Records the server's answers for several recipients in one transaction: sent (its
+    /// acceptance), failed (its refusal), or still queued with a passing refusal. A row moves
     /// only from queued, so a retried job never counts or mails a recipient twice.
+    pub async fn settle_broadcast_recipients(
+        &self,
+        outcomes: &[(i64, Outcome<'_>)],
+    ) -> Result<(), AppError> {
+        let now = self.now();
+        let mut tx = self.store().write().await?;
+        for (recipient, outcome) in outcomes {
+            match *outcome {
+                Outcome::Sent(answer) => {
+                    tx.settle_recipient(*recipient, RecipientState::Sent, answer, now)
+                        .await?;
+                }
+                Outcome::Refused(refusal) => {
+                    tx.settle_recipient(*recipient, RecipientState::Failed, refusal, now)
+                        .await?;
+                }
+                Outcome::Deferred(passing) => tx.defer_recipient(*recipient, passing).await?,
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`App::settle_broadcast_recipients`] for one recipient.
     pub async fn settle_broadcast_recipient(
         &self,
         recipient: i64,
         outcome: Outcome<'_>,
     ) -> Result<(), AppError> {
-        let now = self.now();
-        let mut tx = self.store().write().await?;
-        match outcome {
-            Outcome::Sent(answer) => {
-                tx.settle_recipient(recipient, RecipientState::Sent, answer, now)
-                    .await?;
-            }
-            Outcome::Refused(refusal) => {
-                tx.settle_recipient(recipient, RecipientState::Failed, refusal, now)
-                    .await?;
-            }
-            Outcome::Deferred(passing) => tx.defer_recipient(recipient, passing).await?,
-        }
-        tx.commit().await?;
-        Ok(())
+        self.settle_broadcast_recipients(&[(recipient, outcome)])
+            .await
     }
 
     /// Marks the broadcast sent when nothing is left to list or mail.

@@ -6,7 +6,8 @@
 //! Sending is two kinds of jobs, both idempotent: [`EXPAND_KIND`] lists the recipients in
 //! batches (a cursor on the broadcast, so a crash resumes it) and queues one [`SEND_KIND`] job
 //! per batch, placed on the rate's schedule by its `run_at`; each send job mails the batch's
-//! recipients still queued, one settled row at a time ([`App::settle_broadcast_recipient`]).
+//! recipients still queued, a few at a time: marked in flight together, mailed side by side,
+//! settled together ([`App::begin_broadcast_recipients`], [`App::settle_broadcast_recipients`]).
 //!
 //! Mass information is essential: it reaches everyone of the audience whatever their
 //! notification preference ("off" only silences non-essential ticket notices). People without

@@ -1,11 +1,15 @@
 //! Delivery reports: tied to the notice they answer (its Message-ID carries the ticket and the
 //! notification's number), that notice marked `bounced`, an internal note on the ticket, and
 //! the address counted; after N permanent failures it is mailed no more (in-app only) until an
-//! administrator clears it or mail arrives from it. Never answered.
+//! administrator clears it or mail arrives from it. A report on a broadcast's message
+//! (`<broadcast-B.P@domain>`: the broadcast and the person) marks that recipient `bounced`
+//! with the remote server's words, which the broadcast's page shows, and counts the address
+//! the same way. Never answered.
 
 use super::thread::our_message_id;
 use super::{IngestOutcome, Received};
 use crate::{App, AppError};
+use guichet_core::PersonId;
 use guichet_core::ticket::EntryKind;
 use guichet_mail::inbound::Bounce;
 use guichet_store::StoreError;
@@ -14,6 +18,16 @@ use guichet_store::notification::DeliveryState;
 use guichet_store::ticket::timeline::NewEntry;
 use serde_json::json;
 
+/// `broadcast-B.P@domain` → (B, P) when `domain` is ours (see `guichet_jobs::broadcast`).
+fn our_broadcast_id(id: &str, domain: &str) -> Option<(i64, PersonId)> {
+    let (local, d) = id.trim_matches(['<', '>']).rsplit_once('@')?;
+    if !d.eq_ignore_ascii_case(domain) {
+        return None;
+    }
+    let (broadcast, person) = local.strip_prefix("broadcast-")?.split_once('.')?;
+    Some((broadcast.parse().ok()?, PersonId(person.parse().ok()?)))
+}
+
 impl App {
     pub(crate) async fn record_bounce(
         &self,
@@ -21,17 +35,14 @@ impl App {
         b: &Bounce,
     ) -> Result<IngestOutcome, AppError> {
         let domain = &self.config().intake.message_domain;
-        let notice = b
+        let ids: Vec<&str> = b
             .original_message_ids
             .iter()
-            .chain(
-                r.msg
-                    .answered_ids()
-                    .map(ToOwned::to_owned)
-                    .collect::<Vec<_>>()
-                    .iter(),
-            )
-            .find_map(|id| our_message_id(id, domain));
+            .map(String::as_str)
+            .chain(r.msg.answered_ids())
+            .collect();
+        let notice = ids.iter().find_map(|id| our_message_id(id, domain));
+        let broadcast = ids.iter().find_map(|id| our_broadcast_id(id, domain));
         let mut tx = self.store().write().await?;
         // The notification, when it is ours and still exists (not after a restore).
         let found = match notice {
@@ -52,6 +63,17 @@ impl App {
         };
         let mut rec = r.record(InboundState::Bounce, Vec::new());
         let status = b.status.clone().unwrap_or_default();
+        // A delay (4.x.x) is not a failure: the server is still trying.
+        if b.permanent
+            && found.is_none()
+            && let Some((id, person)) = broadcast
+        {
+            let report = match &b.diagnostic {
+                Some(words) => format!("{status} {words}"),
+                None => status.clone(),
+            };
+            tx.bounce_recipient(id, person, &report).await?;
+        }
         let reference = match &found {
             Some((note, ticket)) => {
                 let recipient = match b.recipients.first() {
@@ -100,5 +122,32 @@ impl App {
         tx.insert_inbound(&rec).await?;
         tx.commit().await?;
         Ok(IngestOutcome::Bounce { reference })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broadcast_message_id_names_the_broadcast_and_the_person() {
+        let ours = "guichet.ac-dijon.fr";
+        assert_eq!(
+            our_broadcast_id("<broadcast-12.3456@guichet.ac-dijon.fr>", ours),
+            Some((12, PersonId(3456)))
+        );
+        assert_eq!(
+            our_broadcast_id("broadcast-12.3456@GUICHET.ac-dijon.fr", ours),
+            Some((12, PersonId(3456)))
+        );
+        for other in [
+            "broadcast-12.3456@elsewhere.fr",
+            "ticket-2026-000001.5@guichet.ac-dijon.fr",
+            "broadcast-12@guichet.ac-dijon.fr",
+            "broadcast-x.3456@guichet.ac-dijon.fr",
+            "broadcast-12.3456",
+        ] {
+            assert_eq!(our_broadcast_id(other, ours), None, "{other}");
+        }
     }
 }

@@ -55,6 +55,9 @@ pub struct Bounce {
     pub status: Option<String>,
     /// A 5.x.x status: the address will not work. A 4.x.x is a delay.
     pub permanent: bool,
+    /// `Diagnostic-Code` of the first recipient (the remote server's words), unfolded, without
+    /// its type (`smtp;`).
+    pub diagnostic: Option<String>,
 }
 
 fn header_text<'a>(message: &'a Message<'a>, name: &str) -> Option<String> {
@@ -202,7 +205,17 @@ pub(crate) fn bounce(message: &Message<'_>) -> Option<Bounce> {
 }
 
 fn read_status(text: &str, report: &mut Bounce) {
+    // Whether the previous line began the first `Diagnostic-Code`, which may be folded.
+    let mut in_diagnostic = false;
     for line in text.lines() {
+        if line.starts_with([' ', '\t']) {
+            if in_diagnostic && let Some(d) = report.diagnostic.as_mut() {
+                d.push(' ');
+                d.push_str(line.trim());
+            }
+            continue;
+        }
+        in_diagnostic = false;
         let Some((name, value)) = line.split_once(':') else {
             continue;
         };
@@ -223,6 +236,11 @@ fn read_status(text: &str, report: &mut Bounce) {
                     .to_owned();
                 report.permanent = status.starts_with('5');
                 report.status = Some(status);
+            }
+            "diagnostic-code" if report.diagnostic.is_none() => {
+                let words = value.split_once(';').map_or(value, |(_, w)| w).trim();
+                report.diagnostic = Some(words.to_owned());
+                in_diagnostic = true;
             }
             _ => {}
         }
@@ -272,6 +290,29 @@ Subject: x\r\n{headers}\r\nBonjour\r\n"
         assert_eq!(
             daemon.automatic.map(|a| a.code()),
             Some("auto.system_sender")
+        );
+    }
+
+    #[test]
+    fn a_delivery_report_keeps_the_remote_servers_words_unfolded() {
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/");
+        let read = |f: &str| std::fs::read(format!("{corpus}{f}")).expect("corpus file");
+        let permanent = parse(&read("dsn-postfix-permanent.eml"))
+            .bounce
+            .expect("a report");
+        assert_eq!(
+            permanent.diagnostic.as_deref(),
+            Some(
+                "550 5.1.1 <francoise.berrard@ac-dijon.fr>: Recipient address rejected: \
+                 User unknown in virtual mailbox table"
+            )
+        );
+        let delay = parse(&read("dsn-postfix-delay.eml"))
+            .bounce
+            .expect("a report");
+        assert_eq!(
+            delay.diagnostic.as_deref(),
+            Some("connect to mx.ecole-pasteur.fr[203.0.113.9]:25: Connection timed out")
         );
     }
 }
