@@ -210,6 +210,7 @@ timeout_secs = 30
 # error_folder = "Guichet-erreurs"
 # poll_secs = 60              # when the server offers no IDLE
 # batch = 50
+# concurrency = 8             # messages of a batch processed at once (one sender's in order)
 # timeout_secs = 60
 # lease_secs = 60             # another instance takes the mailbox over this long after a crash
 
