@@ -129,7 +129,8 @@ impl Collector {
         drop(fetched);
         messages.sort_unstable_by_key(|(uid, _)| *uid);
 
-        let (done, stopped) = self.ingest_all(sink, &messages).await;
+        let concurrency = self.config.concurrency.max(1) as usize;
+        let (done, stopped) = ingest_all(sink, &self.mailbox, concurrency, &messages).await;
         for disposition in [
             Disposition::Processed,
             Disposition::Refused,
@@ -160,52 +161,6 @@ impl Collector {
             return Err(e.into());
         }
         Ok(batch)
-    }
-
-    /// Hands the messages to `sink`, one lane per sender, up to `concurrency` lanes at once. A
-    /// lane takes its sender's messages in UID order, one after another: the daily quota counts
-    /// the requests already committed, and a reply must find the ticket its sender opened just
-    /// before. Each message is still its own `ingest` (its own transaction and record); running
-    /// several lets the store commit them together. After a temporary failure no lane starts
-    /// another message; what was recorded is returned with the error.
-    async fn ingest_all<S: MailSink>(
-        &self,
-        sink: &S,
-        messages: &[(u32, Vec<u8>)],
-    ) -> (Vec<(u32, Disposition)>, Option<Temporary>) {
-        let stop = AtomicBool::new(false);
-        let mailbox = self.mailbox.as_str();
-        let lanes = by_sender(messages).into_iter().map(|lane| {
-            let stop = &stop;
-            async move {
-                let mut done = Vec::with_capacity(lane.len());
-                for (uid, raw) in lane {
-                    if stop.load(Ordering::Acquire) {
-                        break;
-                    }
-                    match sink.ingest(mailbox, raw).await {
-                        Ok(d) => done.push((uid, d)),
-                        Err(e) => {
-                            stop.store(true, Ordering::Release);
-                            return (done, Some(e));
-                        }
-                    }
-                }
-                (done, None)
-            }
-        });
-        let ran: Vec<_> = futures::stream::iter(lanes)
-            .buffer_unordered(self.config.concurrency.max(1) as usize)
-            .collect()
-            .await;
-        let mut recorded = Vec::with_capacity(messages.len());
-        let mut stopped = None;
-        for (done, error) in ran {
-            recorded.extend(done);
-            stopped = stopped.or(error);
-        }
-        recorded.sort_unstable_by_key(|(uid, _)| *uid);
-        (recorded, stopped)
     }
 
     /// MOVE where offered; else COPY, `\Deleted` and an expunge of those messages only (UID
@@ -273,6 +228,61 @@ impl Collector {
     pub async fn logout(mut self) {
         let _ = self.session.logout().await;
     }
+}
+
+/// Hands the messages to `sink`, one lane per sender, up to `concurrency` lanes at once. A
+/// lane takes its sender's messages in UID order, one after another: the daily quota counts
+/// the requests already committed, and a reply must find the ticket its sender opened just
+/// before. Each message is still its own `ingest` (its own transaction and record); running
+/// several lets the store commit them together. After a temporary failure no lane starts
+/// another message; what was recorded is returned with the error.
+async fn ingest_all<S: MailSink>(
+    sink: &S,
+    mailbox: &str,
+    concurrency: usize,
+    messages: &[(u32, Vec<u8>)],
+) -> (Vec<(u32, Disposition)>, Option<Temporary>) {
+    let stop = AtomicBool::new(false);
+    // Collected first: a stream over the closure itself would not be `Send` for every lifetime.
+    let lanes: Vec<_> = by_sender(messages)
+        .into_iter()
+        .map(|lane| run_lane(sink, mailbox, &stop, lane))
+        .collect();
+    let ran: Vec<_> = futures::stream::iter(lanes)
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let mut recorded = Vec::with_capacity(messages.len());
+    let mut stopped = None;
+    for (done, error) in ran {
+        recorded.extend(done);
+        stopped = stopped.or(error);
+    }
+    recorded.sort_unstable_by_key(|(uid, _)| *uid);
+    (recorded, stopped)
+}
+
+/// One sender's messages, one after another, until done or `stop`ped.
+async fn run_lane<S: MailSink>(
+    sink: &S,
+    mailbox: &str,
+    stop: &AtomicBool,
+    lane: Vec<(u32, &[u8])>,
+) -> (Vec<(u32, Disposition)>, Option<Temporary>) {
+    let mut done = Vec::with_capacity(lane.len());
+    for (uid, raw) in lane {
+        if stop.load(Ordering::Acquire) {
+            break;
+        }
+        match sink.ingest(mailbox, raw).await {
+            Ok(d) => done.push((uid, d)),
+            Err(e) => {
+                stop.store(true, Ordering::Release);
+                return (done, Some(e));
+            }
+        }
+    }
+    (done, None)
 }
 
 /// The messages grouped by sender (lower-cased address; those naming none together), each
