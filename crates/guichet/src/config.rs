@@ -164,6 +164,12 @@ auto_answers_per_day = 5
 bounce_threshold = 3
 # Days a quarantined or ignored message is kept.
 quarantine_retention_days = 90
+# A Unix socket `guichet serve` (with workers) listens on for `guichet mail ingest`: the pipe
+# command then hands each message to the running server (which commits many at once) instead of
+# opening the database itself; when nothing listens there, it ingests directly. Created mode
+# 0660: whoever may write to it may submit mail, so give it the MTA's group (and keep its
+# directory closed to others).
+# ingest_socket = "/run/guichet/ingest.sock"
 
 [mail.smtp]
 # The SMTP server notices are handed to; empty: no email, notices stay in the application.

@@ -357,7 +357,10 @@ async fn a_sender_over_quota_in_a_concurrent_batch_gets_exactly_the_quota_in_ord
         if i < quota as usize {
             assert_eq!(state, "ticket", "claire's message {i} is within the quota");
         } else {
-            assert_eq!(state, "quarantined", "claire's message {i} is over the quota");
+            assert_eq!(
+                state, "quarantined",
+                "claire's message {i} is over the quota"
+            );
             // Refused at exactly the quota: the count saw her earlier requests, all committed.
             assert!(
                 reasons.contains("\"intake.quota\"") && reasons.contains("3/3"),
