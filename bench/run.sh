@@ -18,7 +18,8 @@
 # and portal pages, once per think time of PAGE_THINK_MS ("1000,0"), PAGE_SECS (60) measured
 # seconds each), then what `guichet-bench run` measures (lists, create); e.g. PHASES=lists to
 # re-measure lists and searches on a kept database without adding tickets to it; `mail`
-# (PHASES=mail, MAIL_MESSAGES (2000)): messages/s through IMAP and the MTA pipe, see bench_mail;
+# (PHASES=mail, MAIL_MESSAGES (2000), MAIL_IN_FLIGHT ("2 8"), MAIL_DIRECTORS (100)): messages/s
+# through IMAP and the MTA pipe (direct and through the server's socket), see bench_mail;
 # `notify` (PHASES=notify, NOTIFY_COUNT (10000), NOTIFY_WORKERS (2)): a broadcast and ticket
 # notices mailed to a local SMTP server, see bench_notify (NOTIFY_LOG=guichet_jobs=debug shows
 # each broadcast batch's time in commits and in SMTP).
@@ -238,9 +239,15 @@ bench_one() {
 
 # The mail phase (issue 4, PHASES containing `mail`): no 1M-ticket load, a fresh database with the
 # test académie and a private Dovecot per run (`guichet-bench mail`), MAIL_MESSAGES (2000) new
-# requests through IMAP (`guichet mail collect --once`) and through the MTA pipe (`guichet mail
-# ingest`, 2 in flight, like RT's rt-mailgate runs), compared with RT's mail gateway rate.
+# requests from MAIL_DIRECTORS (100) directors in turn through IMAP (`guichet mail collect
+# --once`) and through the MTA pipe (`guichet mail ingest`, MAIL_IN_FLIGHT ("2 8") processes in
+# flight, 2 like RT's rt-mailgate runs): `pipe` opening the database in each process,
+# `pipe-socket` handing each message to a `guichet serve --workers-only` on [mail]
+# ingest_socket; compared with RT's mail gateway rate.
 MAIL_MESSAGES=${MAIL_MESSAGES:-2000}
+# Pipe processes in flight, each value a run (RT's rt-mailgate runs had 2); senders, in turn.
+MAIL_IN_FLIGHT=${MAIL_IN_FLIGHT:-2 8}
+MAIL_DIRECTORS=${MAIL_DIRECTORS:-100}
 bench_mail() {
     local engine=$1 url summary rt_mail
     summary=$WORK/summary-mail-$engine.txt
@@ -255,15 +262,19 @@ bench_mail() {
     esac
     echo "== Guichet mail benchmark $(date +%Y%m%d-%H%M%S), engine $engine, commit $(git -C "$ROOT" rev-parse --short HEAD)" | tee "$summary"
     wait_quiet
-    for mode in imap pipe; do
-        (cd "$WORK" && "$BIN/guichet-bench" mail --database-url "$url" --guichet "$BIN/guichet" \
-            --messages "$MAIL_MESSAGES" --mode "$mode") | tee -a "$summary"
+    for mode in imap pipe pipe-socket; do
+        for in_flight in $MAIL_IN_FLIGHT; do
+            [ "$mode" = imap ] && [ "$in_flight" != "${MAIL_IN_FLIGHT%% *}" ] && continue
+            (cd "$WORK" && "$BIN/guichet-bench" mail --database-url "$url" --guichet "$BIN/guichet" \
+                --messages "$MAIL_MESSAGES" --mode "$mode" --in-flight "$in_flight" \
+                --directors "$MAIL_DIRECTORS") | tee -a "$summary"
+        done
     done
     rt_mail=$(grep -h 'mailgate run' "$RT_RESULTS"/*.txt 2>/dev/null |
         sed -nE 's/.*-> ([0-9.]+) tickets\/s.*/\1/p' | awk '$1 > m { m = $1 } END { print m + 0 }')
     if [ "${rt_mail:-0}" != 0 ]; then
-        sed -nE 's/^mail ([a-z]+) ([a-z]+): .* = ([0-9.]+) messages\/s.*/\1 \2 \3/p' "$summary" |
-            awk -v rt="$rt_mail" '{ printf "  %s on %s: %.0f x RT 5 rt-mailgate (%.2f tickets/s)\n", $1, $2, $3 / rt, rt }' |
+        sed -nE 's/^mail ([a-z-]+) ([a-z]+): .* = ([0-9.]+) messages\/s.*; ([0-9]+) in flight.*/\1 \2 \3 \4/p' "$summary" |
+            awk -v rt="$rt_mail" '{ f = ($1 == "imap") ? "" : sprintf(", %s in flight", $4); printf "  %s%s on %s: %.0f x RT 5 rt-mailgate (%.2f tickets/s)\n", $1, f, $2, $3 / rt, rt }' |
             tee -a "$summary"
     fi
     mkdir -p "$RESULTS"

@@ -1,15 +1,21 @@
 //! `guichet-bench mail`: messages per second through mail intake, end to end (issue 4). A fresh
-//! database with the test académie, a private Dovecot on loopback, N new requests from school
-//! directors; then either
+//! database with the test académie and DIRECTORS more school directors (the requests of an
+//! académie come from many schools; one sender's messages are taken in order), a private
+//! Dovecot on loopback, N new requests from those directors in turn; then either
 //! - `imap`: all N APPENDed to the inbox first, then the time `guichet mail collect --once` takes
 //!   until every message is a ticket with its acknowledgement queued and the inbox is empty; or
 //! - `pipe`: one `guichet mail ingest --mailbox lsun < message` process per message, 2 in flight,
-//!   as RT's `rt-mailgate` benchmark pipes its messages.
+//!   as RT's `rt-mailgate` benchmark pipes its messages, each opening the database; or
+//! - `pipe-socket`: the same processes, handing each message to a `guichet serve --workers-only`
+//!   started first with `[mail] ingest_socket` (RT's mail gateway is likewise a client of the
+//!   running server); the server's start is not timed.
 //!
 //! Both count the tickets and the events queued for their acknowledgements afterwards.
 
 use anyhow::{Context, bail};
+use guichet_core::person::{Locale, RoleKind};
 use guichet_store::application::ApplicationChange;
+use guichet_store::person::NewPerson;
 use guichet_store::{Store, StoreOptions};
 use guichet_testkit::dovecot::{Dovecot, IMAP_PASSWORD, IMAP_USER};
 use guichet_testkit::fixture::Fixture;
@@ -31,19 +37,20 @@ pub struct MailArgs {
     /// `imap` or `pipe`.
     #[arg(long, default_value = "imap")]
     pub mode: String,
-    /// Messages in flight for `pipe`.
+    /// Messages in flight for `pipe` and `pipe-socket`.
     #[arg(long, default_value_t = 2)]
     pub in_flight: usize,
+    /// School directors the messages come from, in turn.
+    #[arg(long, default_value_t = 100)]
+    pub directors: usize,
 }
 
-const DIRECTORS: [&str; 3] = [
-    "claire.martin@ac-dijon.fr",
-    "ines.petit@ac-dijon.fr",
-    "luc.moreau@ac-dijon.fr",
-];
+fn director(i: usize) -> String {
+    format!("directeur.{i}@ac-dijon.fr")
+}
 
-fn message(i: usize) -> Vec<u8> {
-    let from = DIRECTORS[i % DIRECTORS.len()];
+fn message(i: usize, directors: usize) -> Vec<u8> {
+    let from = director(i % directors.max(1));
     format!(
         "Return-Path: <{from}>\r\nFrom: {from}\r\nTo: assistance-lsun@ac-dijon.fr\r\n\
          Subject: =?UTF-8?Q?LSUN_=3A_bulletins_non_valid=C3=A9s_n=C2=B0{i}?=\r\n\
@@ -72,25 +79,18 @@ async fn fresh_store(url: &str) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-fn config(dir: &Path, imap_port: u16) -> anyhow::Result<PathBuf> {
+/// The configuration: the `lsun` mailbox collected by IMAP, or, with `socket`, taking piped
+/// mail through the server's socket (no IMAP table: the server collects nothing meanwhile).
+fn config(dir: &Path, imap_port: u16, socket: Option<&Path>) -> anyhow::Result<PathBuf> {
     let path = dir.join("guichet.toml");
-    std::fs::write(
-        &path,
+    let socket_line = socket.map_or(String::new(), |p| {
+        format!("ingest_socket = \"{}\"\n", p.display())
+    });
+    let imap = if socket.is_some() {
+        String::new()
+    } else {
         format!(
-            r#"[mail]
-from = "Guichet <assistance-lsun@ac-dijon.fr>"
-reply_to = "assistance-lsun@ac-dijon.fr"
-message_domain = "ac-dijon.fr"
-
-[[mail.mailbox]]
-name = "lsun"
-address = "assistance-lsun@ac-dijon.fr"
-allowed_domains = ["ac-dijon.fr"]
-authentication = "off"
-keyword_required = true
-daily_quota = 1000000
-required_role = "director"
-
+            r#"
 [mail.mailbox.imap]
 host = "127.0.0.1"
 port = {imap_port}
@@ -99,6 +99,25 @@ username = "{IMAP_USER}"
 password = "{IMAP_PASSWORD}"
 batch = 100
 "#
+        )
+    };
+    std::fs::write(
+        &path,
+        format!(
+            r#"[mail]
+from = "Guichet <assistance-lsun@ac-dijon.fr>"
+reply_to = "assistance-lsun@ac-dijon.fr"
+message_domain = "ac-dijon.fr"
+{socket_line}
+[[mail.mailbox]]
+name = "lsun"
+address = "assistance-lsun@ac-dijon.fr"
+allowed_domains = ["ac-dijon.fr"]
+authentication = "off"
+keyword_required = true
+daily_quota = 1000000
+required_role = "director"
+{imap}"#
         ),
     )?;
     Ok(path)
@@ -128,13 +147,30 @@ pub async fn run(args: MailArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
+    let schools = [&fx.school_a, &fx.school_b, &fx.school_c];
+    for i in 0..args.directors {
+        let person = tx
+            .insert_person(
+                &NewPerson {
+                    uid: None,
+                    email: director(i),
+                    display_name: format!("Directeur {i}"),
+                    locale: Locale::Fr,
+                },
+                chrono::Utc::now(),
+            )
+            .await?;
+        tx.add_role(person.id, RoleKind::Director, schools[i % schools.len()].id)
+            .await?;
+    }
     tx.commit().await?;
     let tickets_before = count(&store, "SELECT CAST(COUNT(*) AS TEXT) FROM ticket").await?;
     let events_before = count(&store, "SELECT CAST(COUNT(*) AS TEXT) FROM outbox").await?;
 
     let server = Dovecot::start();
     let dir = tempfile::tempdir()?;
-    let config = config(dir.path(), server.port)?;
+    let socket = (args.mode == "pipe-socket").then(|| dir.path().join("ingest.sock"));
+    let config = config(dir.path(), server.port, socket.as_deref())?;
     let guichet = |args_: &[&str]| {
         let mut c = Command::new(&args.guichet);
         c.env("GUICHET_DATABASE_URL", &args.database_url)
@@ -145,10 +181,17 @@ pub async fn run(args: MailArgs) -> anyhow::Result<()> {
         c
     };
     let n = args.messages;
+    let d = args.directors;
+    let mut serving = Served(match &socket {
+        Some(path) => Some(start_server(guichet(&["serve", "--workers-only"]), path)?),
+        None => None,
+    });
     let start;
     match args.mode.as_str() {
         "imap" => {
-            server.append_all("INBOX", (0..n).map(message)).await;
+            server
+                .append_all("INBOX", (0..n).map(|i| message(i, d)))
+                .await;
             start = Instant::now();
             let out = guichet(&["mail", "collect", "--mailbox", "lsun", "--once"])
                 .output()
@@ -158,7 +201,7 @@ pub async fn run(args: MailArgs) -> anyhow::Result<()> {
             }
             eprintln!("{}", String::from_utf8_lossy(&out.stdout).trim());
         }
-        "pipe" => {
+        "pipe" | "pipe-socket" => {
             start = Instant::now();
             let mut next = 0;
             let mut running = Vec::new();
@@ -174,7 +217,7 @@ pub async fn run(args: MailArgs) -> anyhow::Result<()> {
                         .stdin
                         .take()
                         .context("stdin")?
-                        .write_all(&message(next))?;
+                        .write_all(&message(next, d))?;
                     running.push(child);
                     next += 1;
                 }
@@ -185,9 +228,12 @@ pub async fn run(args: MailArgs) -> anyhow::Result<()> {
                 }
             }
         }
-        other => bail!("--mode: imap or pipe, not {other}"),
+        other => bail!("--mode: imap, pipe or pipe-socket, not {other}"),
     }
     let secs = start.elapsed().as_secs_f64();
+    if let Some(child) = serving.0.take() {
+        stop_server(child)?;
+    }
     let tickets =
         count(&store, "SELECT CAST(COUNT(*) AS TEXT) FROM ticket").await? - tickets_before;
     let events = count(&store, "SELECT CAST(COUNT(*) AS TEXT) FROM outbox").await? - events_before;
@@ -199,13 +245,67 @@ pub async fn run(args: MailArgs) -> anyhow::Result<()> {
     };
     println!(
         "mail {mode} {engine}: {n} messages in {secs:.2} s = {rate:.1} messages/s; {tickets} tickets, \
-         {events} events queued (acknowledgements), {left} left in the inbox",
+         {events} events queued (acknowledgements), {left} left in the inbox; {in_flight} in flight, \
+         {d} senders",
         mode = args.mode,
+        in_flight = if args.mode == "imap" {
+            0
+        } else {
+            args.in_flight
+        },
         rate = n as f64 / secs,
     );
     if tickets != n {
         bail!("{tickets} tickets for {n} messages");
     }
     store.close().await;
+    Ok(())
+}
+
+/// The server of `pipe-socket`, killed if the run fails before stopping it.
+struct Served(Option<std::process::Child>);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Starts `guichet serve` and waits (bounded) for its ingest socket.
+fn start_server(mut command: Command, socket: &Path) -> anyhow::Result<std::process::Child> {
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("running guichet serve")?;
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while !socket.exists() {
+        if let Some(status) = child.try_wait()? {
+            bail!("guichet serve ended before listening: {status}");
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            bail!("guichet serve did not create {} in 60 s", socket.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Ok(child)
+}
+
+/// SIGTERM, then waits for a clean exit.
+fn stop_server(mut child: std::process::Child) -> anyhow::Result<()> {
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()?;
+    if !term.success() {
+        let _ = child.kill();
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("guichet serve stopped with {status}");
+    }
     Ok(())
 }

@@ -4,8 +4,8 @@ use crate::config::{self, Config};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use guichet_app::admin::PersonInput;
-use guichet_app::intake::{IngestOutcome, IntakeSettings};
-use guichet_app::{App, AppConfig, AppError, Caller, SystemClock};
+use guichet_app::intake::IntakeSettings;
+use guichet_app::{App, AppConfig, Caller, SystemClock};
 use guichet_core::person::RoleKind;
 use guichet_store::{Store, StoreOptions};
 use std::io::Read;
@@ -118,8 +118,8 @@ impl std::fmt::Display for Exit {
 impl std::error::Error for Exit {}
 
 /// sysexits.h: EX_USAGE, EX_TEMPFAIL.
-const EX_USAGE: u8 = 64;
-const EX_TEMPFAIL: u8 = 75;
+pub(crate) const EX_USAGE: u8 = 64;
+pub(crate) const EX_TEMPFAIL: u8 = 75;
 
 #[derive(Debug, Subcommand)]
 enum DirectoryCommand {
@@ -185,7 +185,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         command: MailCommand::Ingest { mailbox },
     } = &args.command
     {
-        return mail_ingest(&config, mailbox).await;
+        return crate::ingest::mail_ingest(&config, mailbox).await;
     }
     let app = open(&config).await?;
     match args.command {
@@ -346,7 +346,7 @@ fn init_tracing(filter: &str) {
 }
 
 /// Opens (creating if needed) and migrates the database, and builds the use cases over it.
-async fn open(config: &Config) -> anyhow::Result<App> {
+pub(crate) async fn open(config: &Config) -> anyhow::Result<App> {
     config.prepare_data_dir()?;
     let options = StoreOptions {
         max_connections: config.db_max_connections,
@@ -371,7 +371,7 @@ async fn open(config: &Config) -> anyhow::Result<App> {
 }
 
 /// `[mail]` and its `[[mail.mailbox]]` as the intake use case reads them.
-fn intake_settings(mail: &guichet_mail::MailConfig) -> anyhow::Result<IntakeSettings> {
+pub(crate) fn intake_settings(mail: &guichet_mail::MailConfig) -> anyhow::Result<IntakeSettings> {
     let mailboxes = mail
         .mailboxes
         .iter()
@@ -388,52 +388,6 @@ fn intake_settings(mail: &guichet_mail::MailConfig) -> anyhow::Result<IntakeSett
         bounce_threshold: mail.bounce_threshold,
         retention_days: mail.quarantine_retention_days,
     })
-}
-
-/// `guichet mail ingest`: one message from standard input through the intake use case.
-async fn mail_ingest(config: &Config, mailbox: &str) -> anyhow::Result<()> {
-    let exit = |code, message: String| anyhow::Error::new(Exit { code, message });
-    if intake_settings(&config.mail)?.mailbox(mailbox).is_none() {
-        return Err(exit(
-            EX_USAGE,
-            format!("no [[mail.mailbox]] named {mailbox}"),
-        ));
-    }
-    let mut raw = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut raw)
-        .context("reading the message")?;
-    // Whatever keeps the database from opening, the message must stay with the MTA.
-    let app = open(config)
-        .await
-        .map_err(|e| exit(EX_TEMPFAIL, format!("{e:#}")))?;
-    let outcome = app.ingest_mail(mailbox, &raw).await;
-    app.store().close().await;
-    match outcome {
-        Ok(o) => {
-            eprintln!("{}", describe(&o));
-            Ok(())
-        }
-        Err(AppError::NotFound(_)) => Err(exit(EX_USAGE, format!("no mailbox {mailbox}"))),
-        Err(e) => Err(exit(EX_TEMPFAIL, e.to_string())),
-    }
-}
-
-fn describe(o: &IngestOutcome) -> String {
-    match o {
-        IngestOutcome::Ticket { reference, .. } => format!("ticket {reference}"),
-        IngestOutcome::Reply { reference, .. } => format!("reply on {reference}"),
-        IngestOutcome::Quarantined { id, reasons } => format!(
-            "quarantined #{id}: {}",
-            reasons.first().map_or("", |r| r.code.as_str())
-        ),
-        IngestOutcome::Ignored { reason } => format!("ignored: {reason}"),
-        IngestOutcome::Bounce { reference } => {
-            format!("bounce on {}", reference.as_deref().unwrap_or("-"))
-        }
-        IngestOutcome::Duplicate => "duplicate".into(),
-        IngestOutcome::Failed { id, error } => format!("failed #{id}: {error}"),
-    }
 }
 
 async fn load_demo(app: &App, tickets: usize, seed: u64) -> anyhow::Result<()> {
@@ -521,6 +475,17 @@ async fn serve(
         Some(_) => crate::collect::spawn_collectors(&app, mail, &stop_rx)?,
         None => Vec::new(),
     };
+    // The MTA's pipe hands its messages over here (`guichet mail ingest`).
+    let socket = match (&mail.ingest_socket, run.workers) {
+        (Some(path), Some(_)) => {
+            let socket = crate::ingest::IngestSocket::bind(path).await?;
+            eprintln!("Guichet takes piped mail on {}", path.display());
+            Some(tokio::spawn(
+                socket.run(app.clone(), stopped(stop_rx.clone())),
+            ))
+        }
+        _ => None,
+    };
     let drain = async {
         serve_web(&app, run.web, web, &stop_rx).await?;
         if let Some(workers) = workers {
@@ -528,6 +493,11 @@ async fn serve(
         }
         for c in collectors {
             c.await.context("a mail collector stopped abnormally")?;
+        }
+        if let Some(socket) = socket {
+            socket
+                .await
+                .context("the ingest socket stopped abnormally")?;
         }
         anyhow::Ok(())
     };

@@ -164,6 +164,12 @@ auto_answers_per_day = 5
 bounce_threshold = 3
 # Days a quarantined or ignored message is kept.
 quarantine_retention_days = 90
+# A Unix socket `guichet serve` (with workers) listens on for `guichet mail ingest`: the pipe
+# command then hands each message to the running server (which commits many at once) instead of
+# opening the database itself; when nothing listens there, it ingests directly. Created mode
+# 0660: whoever may write to it may submit mail, so give it the MTA's group (and keep its
+# directory closed to others).
+# ingest_socket = "/run/guichet/ingest.sock"
 
 [mail.smtp]
 # The SMTP server notices are handed to; empty: no email, notices stay in the application.
@@ -210,6 +216,7 @@ timeout_secs = 30
 # error_folder = "Guichet-erreurs"
 # poll_secs = 60              # when the server offers no IDLE
 # batch = 50
+# concurrency = 8             # messages of a batch processed at once (one sender's in order)
 # timeout_secs = 60
 # lease_secs = 60             # another instance takes the mailbox over this long after a crash
 

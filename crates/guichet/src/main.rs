@@ -6,6 +6,7 @@
 mod cli;
 mod collect;
 mod config;
+mod ingest;
 
 use clap::Parser;
 

@@ -1,14 +1,13 @@
 //! The collector killed at random points: a realistic batch of messages in a real Dovecot inbox
-//! (new requests, replies to tickets created in the same batch, refusals), `guichet mail collect
-//! --once` started on SQLite and SIGKILLed after a random delay, again and again, then left to
-//! finish. Afterwards every message is exactly one ticket, reply or quarantine entry (none lost,
+//! (new requests, replies to tickets created earlier in the batch, refusals), `guichet mail
+//! collect --once` (8 messages at once) started on SQLite and SIGKILLed after a random delay,
+//! again and again, then left to finish. Afterwards every message is exactly one ticket, reply or quarantine entry (none lost,
 //! none doubled, checked in the database against the list of Message-IDs), each in the folder of
 //! its outcome, and the inbox is empty.
 //!
 //! 500 messages and 20 kills with `GUICHET_CRASH_FULL=1`; a smaller run otherwise, to keep CI
 //! short.
 
-use chrono::Datelike;
 use guichet_store::application::ApplicationChange;
 use guichet_testkit::TestDb;
 use guichet_testkit::dovecot::{Dovecot, IMAP_PASSWORD, IMAP_USER};
@@ -25,41 +24,50 @@ const DIRECTORS: [&str; 3] = [
     "luc.moreau@ac-dijon.fr",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Expected {
-    /// The n-th ticket of the batch (1-based).
-    Ticket(usize),
-    /// A reply on the n-th ticket.
-    Reply(usize),
+    /// A new ticket.
+    Ticket,
+    /// A reply on the ticket of the request with this Message-ID.
+    Reply(String),
     Quarantined,
 }
 
-/// The batch: raw messages in inbox order and what each must become, by Message-ID.
-fn batch(n: usize, seed: u64) -> (Vec<Vec<u8>>, BTreeMap<String, Expected>) {
+/// One message of the batch, before it is written out.
+#[derive(Debug, Clone)]
+struct Planned {
+    id: String,
+    from: String,
+    subject: String,
+    expected: Expected,
+}
+
+/// Messages appended at once after the first part of the batch.
+const WAVE: usize = 10;
+
+/// The batch in inbox order. A reply answers a request at least a wave earlier: the collector
+/// runs `concurrency` senders at once, so ticket numbers follow the commits, not the inbox, and
+/// a reply is written (with its ticket's reference, [`render`]) once that ticket exists, as
+/// a requester answers the acknowledgement.
+fn plan(n: usize, first: usize, seed: u64) -> Vec<Planned> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let year = chrono::Utc::now().year();
-    let mut raws = Vec::new();
-    let mut expected = BTreeMap::new();
-    let mut tickets: Vec<&str> = Vec::new();
+    let mut out: Vec<Planned> = Vec::new();
+    let mut requests: Vec<usize> = Vec::new();
     for i in 0..n {
         let id = format!("crash-{i}.{seed}@mail.{DOMAIN}");
         let roll = rng.random_range(0..100);
-        let (from, subject, extra, outcome) = if roll < 25 && tickets.len() > 3 {
-            let k = rng.random_range(1..=tickets.len() - 2);
-            let reference = format!("{year}-{k:06}");
+        let answerable = requests.iter().filter(|&&r| r + WAVE <= i).count();
+        let (from, subject, expected) = if roll < 25 && i >= first && answerable > 0 {
+            let target = &out[requests[rng.random_range(0..answerable)]];
             (
-                tickets[k - 1].to_owned(),
-                format!("Re: [Guichet #{reference}] Livret scolaire"),
-                format!(
-                    "In-Reply-To: <ticket-{reference}.1@{DOMAIN}>\r\nReferences: <ticket-{reference}.1@{DOMAIN}>\r\n"
-                ),
-                Expected::Reply(k),
+                target.from.clone(),
+                String::new(),
+                Expected::Reply(target.id.clone()),
             )
         } else if roll < 35 {
             (
                 format!("parent.{i}@gmail.com"),
                 "LSUN : je n'arrive pas à voir le livret".to_owned(),
-                String::new(),
                 Expected::Quarantined,
             )
         } else if roll < 42 {
@@ -67,32 +75,94 @@ fn batch(n: usize, seed: u64) -> (Vec<Vec<u8>>, BTreeMap<String, Expected>) {
             (
                 "paul.bernard@ac-dijon.fr".to_owned(),
                 "LSUN : accès enseignant".to_owned(),
-                String::new(),
                 Expected::Quarantined,
             )
         } else {
-            let from = DIRECTORS[i % DIRECTORS.len()];
-            tickets.push(from);
+            requests.push(i);
             (
-                from.to_owned(),
+                DIRECTORS[i % DIRECTORS.len()].to_owned(),
                 format!("=?UTF-8?Q?LSUN_=3A_bulletins_non_valid=C3=A9s_n=C2=B0{i}?="),
-                String::new(),
-                Expected::Ticket(tickets.len()),
+                Expected::Ticket,
             )
         };
-        let raw = format!(
-            "Return-Path: <{from}>\r\nFrom: {from}\r\nTo: assistance-lsun@{DOMAIN}\r\n\
-             Subject: {subject}\r\nMessage-ID: <{id}>\r\n{extra}\
-             Date: Tue, 1 Dec 2026 08:{:02}:00 +0100\r\nMIME-Version: 1.0\r\n\
-             Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
-             Bonjour,\r\n\r\nLes bulletins de la classe de CM2 (message {i}) ne sont pas validés.\r\n\
-             Merci d'avance.\r\n",
-            i % 60
-        );
-        raws.push(raw.into_bytes());
-        expected.insert(id, outcome);
+        out.push(Planned {
+            id,
+            from,
+            subject,
+            expected,
+        });
     }
-    (raws, expected)
+    out
+}
+
+/// The raw message; a reply names the reference its request's ticket got (`tickets`: Message-ID
+/// to reference, from the database).
+fn render(m: &Planned, i: usize, tickets: &BTreeMap<String, String>) -> Vec<u8> {
+    let (subject, extra) = match &m.expected {
+        Expected::Reply(target) => {
+            let reference = tickets
+                .get(target)
+                .unwrap_or_else(|| panic!("{target} has no ticket yet"));
+            (
+                format!("Re: [Guichet #{reference}] Livret scolaire"),
+                format!(
+                    "In-Reply-To: <ticket-{reference}.1@{DOMAIN}>\r\nReferences: <ticket-{reference}.1@{DOMAIN}>\r\n"
+                ),
+            )
+        }
+        _ => (m.subject.clone(), String::new()),
+    };
+    format!(
+        "Return-Path: <{from}>\r\nFrom: {from}\r\nTo: assistance-lsun@{DOMAIN}\r\n\
+         Subject: {subject}\r\nMessage-ID: <{id}>\r\n{extra}\
+         Date: Tue, 1 Dec 2026 08:{:02}:00 +0100\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+         Bonjour,\r\n\r\nLes bulletins de la classe de CM2 (message {i}) ne sont pas validés.\r\n\
+         Merci d'avance.\r\n",
+        i % 60,
+        from = m.from,
+        id = m.id,
+    )
+    .into_bytes()
+}
+
+/// Message-ID → (state, ticket reference) of every recorded message.
+async fn recorded(db: &TestDb) -> BTreeMap<String, (String, String)> {
+    let rows = db
+        .store
+        .query_strings(
+            "SELECT m.dedupe_key, m.state, COALESCE(t.reference, '') FROM inbound_message m
+             LEFT JOIN ticket t ON t.id = m.ticket_id",
+        )
+        .await
+        .expect("inbound messages");
+    let map: BTreeMap<String, (String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r[0].trim_matches(['<', '>']).to_owned(),
+                (r[1].clone(), r[2].clone()),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), map.len(), "one record per message");
+    map
+}
+
+/// The next `count` planned messages, written out with the references recorded so far.
+async fn wave(db: &TestDb, planned: &[Planned], next: &mut usize, count: usize) -> Vec<Vec<u8>> {
+    let tickets: BTreeMap<String, String> = recorded(db)
+        .await
+        .into_iter()
+        .filter(|(_, (state, _))| state == "ticket")
+        .map(|(id, (_, reference))| (id, reference))
+        .collect();
+    let end = (*next + count).min(planned.len());
+    let raws = (*next..end)
+        .map(|i| render(&planned[i], i, &tickets))
+        .collect();
+    *next = end;
+    raws
 }
 
 fn config_file(dir: &std::path::Path, server: &Dovecot) -> std::path::PathBuf {
@@ -121,6 +191,7 @@ security = "none"
 username = "{IMAP_USER}"
 password = "{IMAP_PASSWORD}"
 batch = 5
+concurrency = 8
 lease_secs = 2
 "#,
             port = server.port
@@ -171,12 +242,12 @@ async fn a_collector_killed_at_random_points_loses_and_doubles_nothing() {
     tx.commit().await.expect("commit");
 
     let server = Dovecot::start();
-    let (raws, expected) = batch(n, seed);
-    // A quarter of the batch first, the rest in waves of 10 whenever a run empties the inbox before
-    // every kill is done (a fast machine), in the batch's order: there is always something
-    // being collected when the process is killed.
-    let mut reserve: std::collections::VecDeque<Vec<u8>> = raws.into_iter().collect();
-    let first: Vec<Vec<u8>> = reserve.drain(..reserve.len() / 4).collect();
+    // A quarter of the batch first, the rest in waves whenever a run empties the inbox (every
+    // message appended so far is then recorded): there is always something being collected
+    // when the process is killed.
+    let planned = plan(n, n / 4, seed);
+    let mut next = 0;
+    let first = wave(&db, &planned, &mut next, n / 4).await;
     server.append_all("INBOX", first).await;
     let dir = tempfile::tempdir().expect("a temporary directory");
     let config = config_file(dir.path(), &server);
@@ -193,11 +264,11 @@ async fn a_collector_killed_at_random_points_loses_and_doubles_nothing() {
             let out = child.wait_with_output().expect("output");
             let stderr = String::from_utf8_lossy(&out.stderr);
             if out.status.success() {
-                if reserve.is_empty() {
+                if next == n {
                     break;
                 }
-                let wave: Vec<Vec<u8>> = reserve.drain(..reserve.len().min(10)).collect();
-                server.append_all("INBOX", wave).await;
+                let more = wave(&db, &planned, &mut next, WAVE).await;
+                server.append_all("INBOX", more).await;
                 continue;
             }
             assert!(stderr.contains("is being collected by"), "{stderr}");
@@ -212,15 +283,19 @@ async fn a_collector_killed_at_random_points_loses_and_doubles_nothing() {
             server.count("INBOX").await
         );
     }
-    server.append_all("INBOX", reserve.drain(..)).await;
-    // The last run goes to the end (once the dead run's lease has expired).
-    let deadline = Instant::now() + Duration::from_secs(120);
+    // The last runs go to the end (once the dead run's lease has expired), a wave at a time.
+    let deadline = Instant::now() + Duration::from_secs(300);
     loop {
         let out = collect(&db.url, &config).output().expect("guichet runs");
         let stderr = String::from_utf8_lossy(&out.stderr);
         if out.status.success() {
-            eprintln!("last run: {}", String::from_utf8_lossy(&out.stdout).trim());
-            break;
+            if next == n {
+                eprintln!("last run: {}", String::from_utf8_lossy(&out.stdout).trim());
+                break;
+            }
+            let more = wave(&db, &planned, &mut next, WAVE).await;
+            server.append_all("INBOX", more).await;
+            continue;
         }
         assert!(stderr.contains("is being collected by"), "{stderr}");
         assert!(Instant::now() < deadline, "the lease never expired");
@@ -233,49 +308,28 @@ async fn a_collector_killed_at_random_points_loses_and_doubles_nothing() {
     );
 
     assert_eq!(server.count("INBOX").await, 0, "the inbox is empty");
-    let rows = db
-        .store
-        .query_strings(
-            "SELECT m.dedupe_key, m.state, COALESCE(t.reference, '') FROM inbound_message m
-             LEFT JOIN ticket t ON t.id = m.ticket_id",
-        )
-        .await
-        .expect("inbound messages");
-    let year = chrono::Utc::now().year();
-    let recorded: BTreeMap<String, (String, String)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r[0].trim_matches(['<', '>']).to_owned(),
-                (r[1].clone(), r[2].clone()),
-            )
-        })
-        .collect();
-    assert_eq!(rows.len(), recorded.len(), "one record per message");
+    let recorded = recorded(&db).await;
     assert_eq!(recorded.len(), n, "every message recorded, none twice");
     let mut counts = (0, 0, 0);
-    for (id, want) in &expected {
-        let (state, reference) = recorded.get(id).unwrap_or_else(|| panic!("{id} was lost"));
-        match want {
-            Expected::Ticket(k) => {
+    let mut references = std::collections::BTreeSet::new();
+    for m in &planned {
+        let (state, reference) = recorded
+            .get(&m.id)
+            .unwrap_or_else(|| panic!("{} was lost", m.id));
+        match &m.expected {
+            Expected::Ticket => {
                 counts.0 += 1;
-                assert_eq!(
-                    (state.as_str(), reference.as_str()),
-                    ("ticket", format!("{year}-{k:06}").as_str()),
-                    "{id}"
-                );
+                assert_eq!(state, "ticket", "{}", m.id);
+                assert!(references.insert(reference.clone()), "{reference} twice");
             }
-            Expected::Reply(k) => {
+            Expected::Reply(target) => {
                 counts.1 += 1;
-                assert_eq!(
-                    (state.as_str(), reference.as_str()),
-                    ("reply", format!("{year}-{k:06}").as_str()),
-                    "{id}"
-                );
+                assert_eq!(state, "reply", "{}", m.id);
+                assert_eq!(reference, &recorded[target].1, "{} answers {target}", m.id);
             }
             Expected::Quarantined => {
                 counts.2 += 1;
-                assert_eq!(state, "quarantined", "{id}");
+                assert_eq!(state, "quarantined", "{}", m.id);
             }
         }
     }
@@ -323,11 +377,13 @@ async fn a_collector_killed_at_random_points_loses_and_doubles_nothing() {
         ids
     };
     let want = |f: fn(&Expected) -> bool| -> Vec<String> {
-        expected
+        let mut ids: Vec<String> = planned
             .iter()
-            .filter(|(_, e)| f(e))
-            .map(|(id, _)| id.clone())
-            .collect()
+            .filter(|m| f(&m.expected))
+            .map(|m| m.id.clone())
+            .collect();
+        ids.sort();
+        ids
     };
     assert_eq!(
         ids_in("Guichet-traites").await,

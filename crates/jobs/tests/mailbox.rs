@@ -3,7 +3,7 @@
 //! has expired, and no message is handed over twice.
 
 use guichet_app::SystemClock;
-use guichet_jobs::mailbox::MailboxCollector;
+use guichet_jobs::mailbox::{AppSink, MailboxCollector};
 use guichet_mail::config::{Secret, Security};
 use guichet_mail::imap::{Disposition, ImapConfig, MailSink, Temporary};
 use guichet_testkit::dovecot::{Dovecot, IMAP_PASSWORD, IMAP_USER};
@@ -151,13 +151,11 @@ async fn only_the_lease_holder_collects_and_the_other_takes_over(db: TestDb) {
     assert!(lease.is_none(), "{lease:?}");
 }
 
-both_engines!(appended_messages_become_tickets_and_quarantine_entries_once);
-
-/// The production sink: `App::ingest_mail` behind the collector, on Dovecot.
-async fn appended_messages_become_tickets_and_quarantine_entries_once(db: TestDb) {
+/// The application with the `lsun` mailbox (domain, keyword, quota, director role; no
+/// authentication check) allowing `daily_quota` requests a day per sender.
+async fn lsun_app(db: &TestDb, daily_quota: u32) -> guichet_app::App {
     use guichet_app::intake::IntakeSettings;
     use guichet_app::{App, AppConfig};
-    use guichet_jobs::mailbox::AppSink;
     use guichet_mail::config::MailboxConfig;
     use guichet_store::application::ApplicationChange;
     use guichet_testkit::fixture::Fixture;
@@ -184,11 +182,12 @@ async fn appended_messages_become_tickets_and_quarantine_entries_once(db: TestDb
         authentication: "off".into(),
         keyword_required: true,
         required_role: "director".into(),
+        daily_quota,
         ..MailboxConfig::default()
     }
     .to_mailbox()
     .expect("a valid mailbox");
-    let app = App::new(
+    App::new(
         db.store.clone(),
         Arc::new(SystemClock),
         AppConfig {
@@ -199,17 +198,37 @@ async fn appended_messages_become_tickets_and_quarantine_entries_once(db: TestDb
             },
             ..AppConfig::default()
         },
-    );
+    )
+}
+
+/// A request to the `lsun` mailbox.
+fn mail(from: &str, subject: &str, id: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: assistance-lsun@ac-dijon.fr\r\nSubject: {subject}\r\n\
+         Message-ID: <{id}@mail.ac-dijon.fr>\r\nDate: Tue, 1 Dec 2026 08:00:00 +0100\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour, les bulletins sont bloqués.\r\n"
+    )
+    .into_bytes()
+}
+
+fn imap_config(server: &Dovecot) -> ImapConfig {
+    ImapConfig {
+        host: "127.0.0.1".into(),
+        port: server.port,
+        security: Security::None,
+        username: IMAP_USER.into(),
+        password: Secret::new(IMAP_PASSWORD),
+        ..ImapConfig::default()
+    }
+}
+
+both_engines!(appended_messages_become_tickets_and_quarantine_entries_once);
+
+/// The production sink: `App::ingest_mail` behind the collector, on Dovecot.
+async fn appended_messages_become_tickets_and_quarantine_entries_once(db: TestDb) {
+    let app = lsun_app(&db, 10).await;
 
     let server = Dovecot::start();
-    let mail = |from: &str, subject: &str, id: &str| {
-        format!(
-            "From: {from}\r\nTo: assistance-lsun@ac-dijon.fr\r\nSubject: {subject}\r\n\
-             Message-ID: <{id}@mail.ac-dijon.fr>\r\nDate: Tue, 1 Dec 2026 08:00:00 +0100\r\n\
-             Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour, les bulletins sont bloqués.\r\n"
-        )
-        .into_bytes()
-    };
     let request = mail(
         "claire.martin@ac-dijon.fr",
         "LSUN : bulletins bloqués",
@@ -227,20 +246,13 @@ async fn appended_messages_become_tickets_and_quarantine_entries_once(db: TestDb
             ],
         )
         .await;
-    let imap = ImapConfig {
-        host: "127.0.0.1".into(),
-        port: server.port,
-        security: Security::None,
-        username: IMAP_USER.into(),
-        password: Secret::new(IMAP_PASSWORD),
-        ..ImapConfig::default()
-    };
+    let imap = imap_config(&server);
     let done = MailboxCollector::new(
         db.store.clone(),
         Arc::new(SystemClock),
         "lsun",
         imap.clone(),
-        AppSink(app.clone()),
+        AppSink(app),
     )
     .collect_once()
     .await
@@ -275,4 +287,126 @@ async fn appended_messages_become_tickets_and_quarantine_entries_once(db: TestDb
     let refused = server.messages(&imap.refused_folder).await;
     assert_eq!(refused.len(), 1);
     assert!(String::from_utf8_lossy(&refused[0]).contains("gmail.com"));
+}
+
+both_engines!(a_sender_over_quota_in_a_concurrent_batch_gets_exactly_the_quota_in_order);
+
+/// One batch, eight at once: three directors, one of whom sends more than the daily quota (one
+/// of those in capitals). Their messages are taken in order: the first `quota` become tickets,
+/// the rest are quarantined for the quota, and the other directors' requests are unaffected.
+async fn a_sender_over_quota_in_a_concurrent_batch_gets_exactly_the_quota_in_order(db: TestDb) {
+    let quota = 3;
+    let app = lsun_app(&db, quota).await;
+    let server = Dovecot::start();
+    let mut raws = Vec::new();
+    let mut claire = Vec::new();
+    for i in 0..7 {
+        let from = if i == 2 {
+            "Claire.Martin@AC-DIJON.FR"
+        } else {
+            "claire.martin@ac-dijon.fr"
+        };
+        let id = format!("claire-{i}");
+        raws.push(mail(from, &format!("LSUN : bulletin n°{i}"), &id));
+        claire.push(format!("{id}@mail.ac-dijon.fr"));
+        if i < 3 {
+            raws.push(mail(
+                "ines.petit@ac-dijon.fr",
+                &format!("LSUN : export {i}"),
+                &format!("ines-{i}"),
+            ));
+            raws.push(mail(
+                "luc.moreau@ac-dijon.fr",
+                &format!("Livret : accès {i}"),
+                &format!("luc-{i}"),
+            ));
+        }
+    }
+    raws.push(mail("parent.eleve@gmail.com", "LSUN : question", "parent"));
+    server.append_all("INBOX", raws).await;
+    let imap = ImapConfig {
+        concurrency: 8,
+        ..imap_config(&server)
+    };
+    let done = MailboxCollector::new(
+        db.store.clone(),
+        Arc::new(SystemClock),
+        "lsun",
+        imap.clone(),
+        AppSink(app),
+    )
+    .collect_once()
+    .await
+    .expect("collected");
+    assert_eq!((done.processed, done.refused, done.failed), (9, 5, 0));
+
+    let rows = db
+        .store
+        .query_strings("SELECT dedupe_key, state, reasons FROM inbound_message")
+        .await
+        .expect("recorded");
+    let outcome = |id: &str| -> (String, String) {
+        let row = rows
+            .iter()
+            .find(|r| r[0].trim_matches(['<', '>']) == id)
+            .unwrap_or_else(|| panic!("{id} not recorded"));
+        (row[1].clone(), row[2].clone())
+    };
+    for (i, id) in claire.iter().enumerate() {
+        let (state, reasons) = outcome(id);
+        if i < quota as usize {
+            assert_eq!(state, "ticket", "claire's message {i} is within the quota");
+        } else {
+            assert_eq!(
+                state, "quarantined",
+                "claire's message {i} is over the quota"
+            );
+            // Refused at exactly the quota: the count saw her earlier requests, all committed.
+            assert!(
+                reasons.contains("\"intake.quota\"") && reasons.contains("3/3"),
+                "{id}: {reasons}"
+            );
+        }
+    }
+    for i in 0..3 {
+        for who in ["ines", "luc"] {
+            assert_eq!(outcome(&format!("{who}-{i}@mail.ac-dijon.fr")).0, "ticket");
+        }
+    }
+    assert_eq!(outcome("parent@mail.ac-dijon.fr").0, "quarantined");
+    let per_requester = db
+        .store
+        .query_strings(
+            "SELECT p.email, CAST(COUNT(*) AS TEXT) FROM ticket t
+             JOIN person p ON p.id = t.requester_id GROUP BY p.email ORDER BY p.email",
+        )
+        .await
+        .expect("tickets");
+    assert_eq!(
+        per_requester,
+        [
+            ["claire.martin@ac-dijon.fr", "3"],
+            ["ines.petit@ac-dijon.fr", "3"],
+            ["luc.moreau@ac-dijon.fr", "3"],
+        ]
+        .map(|r| r.map(str::to_owned).to_vec())
+    );
+    // Claire's tickets in the order she wrote them: their references rise with her numbers.
+    let claire_refs = db
+        .store
+        .query_strings(
+            "SELECT t.subject FROM ticket t JOIN person p ON p.id = t.requester_id
+             WHERE p.email = 'claire.martin@ac-dijon.fr' ORDER BY t.reference",
+        )
+        .await
+        .expect("claire's tickets");
+    assert_eq!(
+        claire_refs,
+        (0..3)
+            .map(|i| vec![format!("LSUN : bulletin n°{i}")])
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(server.count("INBOX").await, 0);
+    assert_eq!(server.count(&imap.processed_folder).await, 9);
+    assert_eq!(server.count(&imap.refused_folder).await, 5);
 }

@@ -89,6 +89,10 @@ pub struct MailConfig {
     pub bounce_threshold: u32,
     /// Days a quarantined or ignored message is kept.
     pub quarantine_retention_days: u32,
+    /// A Unix socket `guichet serve` (workers) listens on for `guichet mail ingest`, which hands
+    /// it each message instead of opening the database itself. Created mode 0660: who may write
+    /// to it may submit mail, so its group is the MTA's.
+    pub ingest_socket: Option<PathBuf>,
 }
 
 impl Default for MailConfig {
@@ -106,6 +110,7 @@ impl Default for MailConfig {
             auto_answers_per_day: 5,
             bounce_threshold: 3,
             quarantine_retention_days: 90,
+            ingest_socket: None,
         }
     }
 }
@@ -154,6 +159,15 @@ impl MailConfig {
         }
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err("mail.time_zone: not a time zone (e.g. Europe/Paris)".into());
+        }
+        if let Some(path) = &self.ingest_socket {
+            // sun_path holds 108 bytes with its terminating NUL.
+            if !path.is_absolute() || path.as_os_str().len() > 100 {
+                return Err(
+                    "mail.ingest_socket: an absolute path of at most 100 bytes (/run/guichet/ingest.sock)"
+                        .into(),
+                );
+            }
         }
         let mut names = std::collections::BTreeSet::new();
         for (i, m) in self.mailboxes.iter().enumerate() {

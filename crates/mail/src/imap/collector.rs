@@ -3,8 +3,11 @@
 //! [`Collector::collect_batch`] until the folder is empty, then [`Collector::wait`]s for news.
 
 use super::connect::{self, ImapSession};
-use super::{Disposition, ImapConfig, ImapError, MailSink};
-use futures::TryStreamExt;
+use super::{Disposition, ImapConfig, ImapError, MailSink, Temporary};
+use crate::inbound::sender_of;
+use futures::{StreamExt, TryStreamExt};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// What one batch did.
@@ -92,9 +95,10 @@ impl Collector {
         Ok(())
     }
 
-    /// Fetches up to `batch` messages (oldest first), hands each to `sink` and moves it to the
-    /// folder of its outcome. On a temporary failure of the sink, the messages already recorded
-    /// are moved, the others stay, and the error is returned.
+    /// Fetches up to `batch` messages (oldest first), hands them to `sink` (up to `concurrency`
+    /// at once, one sender's in order) and, once all are recorded, moves each to the folder of
+    /// its outcome. On a temporary failure of the sink, the messages already recorded are moved,
+    /// the others stay, and the error is returned.
     pub async fn collect_batch<S: MailSink>(&mut self, sink: &S) -> Result<Batch, ImapError> {
         let mut uids: Vec<u32> = self
             .session
@@ -125,17 +129,8 @@ impl Collector {
         drop(fetched);
         messages.sort_unstable_by_key(|(uid, _)| *uid);
 
-        let mut done: Vec<(u32, Disposition)> = Vec::with_capacity(messages.len());
-        let mut stopped = None;
-        for (uid, raw) in &messages {
-            match sink.ingest(&self.mailbox, raw).await {
-                Ok(d) => done.push((*uid, d)),
-                Err(e) => {
-                    stopped = Some(e);
-                    break;
-                }
-            }
-        }
+        let concurrency = self.config.concurrency.max(1) as usize;
+        let (done, stopped) = ingest_all(sink, &self.mailbox, concurrency, &messages).await;
         for disposition in [
             Disposition::Processed,
             Disposition::Refused,
@@ -233,6 +228,77 @@ impl Collector {
     pub async fn logout(mut self) {
         let _ = self.session.logout().await;
     }
+}
+
+/// Hands the messages to `sink`, one lane per sender, up to `concurrency` lanes at once. A
+/// lane takes its sender's messages in UID order, one after another: the daily quota counts
+/// the requests already committed, and a reply must find the ticket its sender opened just
+/// before. Each message is still its own `ingest` (its own transaction and record); running
+/// several lets the store commit them together. After a temporary failure no lane starts
+/// another message; what was recorded is returned with the error.
+async fn ingest_all<S: MailSink>(
+    sink: &S,
+    mailbox: &str,
+    concurrency: usize,
+    messages: &[(u32, Vec<u8>)],
+) -> (Vec<(u32, Disposition)>, Option<Temporary>) {
+    let stop = AtomicBool::new(false);
+    // Collected first: a stream over the closure itself would not be `Send` for every lifetime.
+    let lanes: Vec<_> = by_sender(messages)
+        .into_iter()
+        .map(|lane| run_lane(sink, mailbox, &stop, lane))
+        .collect();
+    let ran: Vec<_> = futures::stream::iter(lanes)
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let mut recorded = Vec::with_capacity(messages.len());
+    let mut stopped = None;
+    for (done, error) in ran {
+        recorded.extend(done);
+        stopped = stopped.or(error);
+    }
+    recorded.sort_unstable_by_key(|(uid, _)| *uid);
+    (recorded, stopped)
+}
+
+/// One sender's messages, one after another, until done or `stop`ped.
+async fn run_lane<S: MailSink>(
+    sink: &S,
+    mailbox: &str,
+    stop: &AtomicBool,
+    lane: Vec<(u32, &[u8])>,
+) -> (Vec<(u32, Disposition)>, Option<Temporary>) {
+    let mut done = Vec::with_capacity(lane.len());
+    for (uid, raw) in lane {
+        if stop.load(Ordering::Acquire) {
+            break;
+        }
+        match sink.ingest(mailbox, raw).await {
+            Ok(d) => done.push((uid, d)),
+            Err(e) => {
+                stop.store(true, Ordering::Release);
+                return (done, Some(e));
+            }
+        }
+    }
+    (done, None)
+}
+
+/// The messages grouped by sender (lower-cased address; those naming none together), each
+/// group in UID order, the groups in the order of their first message.
+fn by_sender(messages: &[(u32, Vec<u8>)]) -> Vec<Vec<(u32, &[u8])>> {
+    let mut lanes: Vec<Vec<(u32, &[u8])>> = Vec::new();
+    let mut lane_of: HashMap<Option<String>, usize> = HashMap::new();
+    for (uid, raw) in messages {
+        let sender = sender_of(raw).map(|s| s.to_lowercase());
+        let lane = *lane_of.entry(sender).or_insert_with(|| {
+            lanes.push(Vec::new());
+            lanes.len() - 1
+        });
+        lanes[lane].push((*uid, raw.as_slice()));
+    }
+    lanes
 }
 
 /// `1,5,7` from UIDs (sets of ranges would be shorter, but batches are small).

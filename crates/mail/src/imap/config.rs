@@ -29,6 +29,9 @@ pub struct ImapConfig {
     pub poll_secs: u64,
     /// Messages fetched at once.
     pub batch: u32,
+    /// Messages of a batch processed at the same time, each in its own transaction (different
+    /// senders only: one sender's messages are taken in order, one after another).
+    pub concurrency: u32,
     /// Seconds to wait for the server at each step.
     pub timeout_secs: u64,
     /// Seconds an instance holds the mailbox without renewing it; after a crash, another
@@ -51,6 +54,7 @@ impl Default for ImapConfig {
             error_folder: "Guichet-erreurs".into(),
             poll_secs: 60,
             batch: 50,
+            concurrency: 8,
             timeout_secs: 60,
             lease_secs: 60,
         }
@@ -93,6 +97,9 @@ impl ImapConfig {
         }
         if self.batch == 0 {
             return Err(format!("{prefix}.batch: at least 1"));
+        }
+        if self.concurrency == 0 {
+            return Err(format!("{prefix}.concurrency: at least 1"));
         }
         if self.lease_secs < 2 {
             return Err(format!("{prefix}.lease_secs: at least 2"));
@@ -154,6 +161,14 @@ mod tests {
             ..valid()
         };
         assert!(same.validate("imap").is_err());
+        let none_at_once = ImapConfig {
+            concurrency: 0,
+            ..valid()
+        };
+        assert_eq!(
+            none_at_once.validate("imap"),
+            Err("imap.concurrency: at least 1".into())
+        );
         let shown = format!("{:?}", valid());
         assert!(!shown.contains("s3cret"), "{shown}");
     }

@@ -19,7 +19,7 @@ pub use automatic::{AutoReason, Bounce};
 pub use dkim::{DkimResolver, verify_dkim};
 pub use html::html_to_text;
 pub use keyword::{KeywordSet, fold};
-pub use parse::parse;
+pub use parse::{parse, sender_of};
 pub use quote::strip_quotes;
 
 use chrono::{DateTime, Utc};

@@ -45,6 +45,22 @@ pub fn parse(raw: &[u8]) -> Inbound {
     .unwrap_or(empty)
 }
 
+/// The sender's address as [`Inbound::sender`] gives it, from the headers alone: what the IMAP
+/// collector groups a batch by, so that one sender's messages (and their daily quota) are taken
+/// one after another. Never fails: `None` when no header names a sender.
+pub fn sender_of(raw: &[u8]) -> Option<String> {
+    std::panic::catch_unwind(|| {
+        let repaired = repair_headers(raw);
+        let message = MessageParser::default().parse_headers(repaired.as_ref())?;
+        let return_path = return_path(&message);
+        first_address(message.from())
+            .or_else(|| first_address(message.reply_to()))
+            .map(|a| a.email)
+            .or(return_path.filter(|s| !s.is_empty()))
+    })
+    .unwrap_or(None)
+}
+
 fn read(message: &Message<'_>, out: &mut Inbound) {
     out.message_id = message
         .message_id()
@@ -54,13 +70,7 @@ fn read(message: &Message<'_>, out: &mut Inbound) {
     out.reply_to = first_address(message.reply_to());
     out.to = addresses(message.to());
     out.cc = addresses(message.cc());
-    out.return_path = message.header_raw("Return-Path").map(|v| {
-        v.trim()
-            .trim_start_matches('<')
-            .trim_end_matches('>')
-            .trim()
-            .to_ascii_lowercase()
-    });
+    out.return_path = return_path(message);
     out.subject = header_text(message.subject().unwrap_or_default());
     out.date = message
         .date()
@@ -263,6 +273,17 @@ fn extension(content_type: &str) -> &'static str {
     }
 }
 
+/// `Return-Path` without its angle brackets, lower-cased; `Some("")` for the null sender.
+fn return_path(message: &Message<'_>) -> Option<String> {
+    message.header_raw("Return-Path").map(|v| {
+        v.trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim()
+            .to_ascii_lowercase()
+    })
+}
+
 fn first_address(value: Option<&mail_parser::Address<'_>>) -> Option<Address> {
     addresses(value).into_iter().next()
 }
@@ -318,6 +339,26 @@ Content-Type: text/html; charset=utf-8\r\n\r\n<p>Le <b>livret</b> est vide.</p>\
         let m = parse(raw);
         assert_eq!(m.text, "Le livret est vide.");
         assert!(m.html_only);
+    }
+
+    #[test]
+    fn the_sender_from_the_headers_alone_is_the_parsed_one() {
+        let cases: [&[u8]; 5] = [
+            b"From: =?ISO-8859-1?Q?Fran=E7oise?= <F.Berard@AC-DIJON.FR>\r\nReply-To: x@y.fr\r\n\r\nBody\r\n",
+            b"Reply-To: <Ines.Petit@ac-dijon.fr>\r\nSubject: LSUN\r\n\r\nBody\r\n",
+            b"Return-Path: <Luc.Moreau@ac-dijon.fr>\r\nSubject: LSUN\r\n\r\nBody\r\n",
+            b"Return-Path: <>\r\nSubject: DSN\r\n\r\nBody\r\n",
+            b"\xff\xfe\x00garbage",
+        ];
+        for raw in cases {
+            assert_eq!(
+                sender_of(raw).as_deref(),
+                parse(raw).sender(),
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
+        }
+        assert_eq!(sender_of(cases[0]).as_deref(), Some("f.berard@ac-dijon.fr"));
     }
 
     #[test]
