@@ -71,7 +71,10 @@ test('a request goes from the director to N1, N2, back and forth, and is rated',
   await signIn(AGENT_N2);
   await page.goto(`${env.base}/desk`);
   await page.getByRole('link', { name: /DSI-N2-LSUN/ }).first().click();
-  await page.getByLabel('Application', { exact: true }).selectOption('ONDE');
+  // The application filter is a group of checkboxes (several may be ticked): ONDE, at the keyboard.
+  const onde = page.getByRole('group', { name: 'Application', exact: true }).getByLabel(/^ONDE —/);
+  await onde.focus();
+  await page.keyboard.press('Space');
   await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
   await page.waitForURL(/application=ONDE/);
   await check('scenario-n2-queue-filtered');
