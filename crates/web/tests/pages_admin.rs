@@ -11,28 +11,15 @@ use axum::http::{StatusCode, header};
 use axum::routing::get;
 use chrono::Duration;
 use guichet_store::job::{Failure, NewJob};
-use guichet_store::person::Person;
 use guichet_testkit::{TestDb, both_engines};
 use guichet_web::AppState;
 use guichet_web::i18n::Lang;
 use guichet_web::pages::WebConfig;
 use pages_common::{Browser, PASSWORD, Site};
 use serde_json::json;
-use std::sync::OnceLock;
-
-/// Gives `person` the shared test password (the site sets it for a few accounts only).
-async fn with_password(site: &Site, person: &Person) {
-    static HASH: OnceLock<String> = OnceLock::new();
-    let hash = HASH.get_or_init(|| guichet_app::password::hash(PASSWORD).expect("hashes"));
-    let mut tx = site.app.store().write().await.expect("write");
-    tx.set_password_hash(person.id, hash, chrono::Utc::now())
-        .await
-        .expect("password set");
-    tx.commit().await.expect("commit");
-}
 
 async fn admin(site: &Site) -> Browser<'_> {
-    with_password(site, &site.fx.admin).await;
+    site.with_password(&site.fx.admin).await;
     site.signed_in(&site.fx.admin).await
 }
 

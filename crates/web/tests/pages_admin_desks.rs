@@ -6,28 +6,16 @@
 mod pages_common;
 
 use axum::http::StatusCode;
-use guichet_store::person::Person;
 use guichet_testkit::{TestDb, both_engines};
-use pages_common::{Browser, PASSWORD, Site};
-use std::sync::OnceLock;
+use pages_common::{Browser, Site};
 
 both_engines!(
     an_administrator_renames_a_desk_and_a_group,
     a_group_with_open_requests_stays_active_and_an_inactive_one_is_not_offered,
 );
 
-async fn with_password(site: &Site, person: &Person) {
-    static HASH: OnceLock<String> = OnceLock::new();
-    let hash = HASH.get_or_init(|| guichet_app::password::hash(PASSWORD).expect("hashes"));
-    let mut tx = site.app.store().write().await.expect("write");
-    tx.set_password_hash(person.id, hash, chrono::Utc::now())
-        .await
-        .expect("password set");
-    tx.commit().await.expect("commit");
-}
-
 async fn admin(site: &Site) -> Browser<'_> {
-    with_password(site, &site.fx.admin).await;
+    site.with_password(&site.fx.admin).await;
     site.signed_in(&site.fx.admin).await
 }
 

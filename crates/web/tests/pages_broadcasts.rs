@@ -11,10 +11,8 @@ mod pages_common;
 
 use axum::http::StatusCode;
 use guichet_app::broadcast::{AudienceInput, ComposeBroadcast, Expansion, Outcome};
-use guichet_store::person::Person;
 use guichet_testkit::{TestDb, both_engines};
-use pages_common::{Browser, PASSWORD, Site};
-use std::sync::OnceLock;
+use pages_common::{Browser, Site};
 
 both_engines!(
     an_ien_previews_sends_and_follows_a_broadcast_to_their_directors,
@@ -25,19 +23,8 @@ both_engines!(
     the_banner_shows_on_the_audience_home_only,
 );
 
-/// Gives `person` the shared test password (the site sets it for a few accounts only).
-async fn with_password(site: &Site, person: &Person) {
-    static HASH: OnceLock<String> = OnceLock::new();
-    let hash = HASH.get_or_init(|| guichet_app::password::hash(PASSWORD).expect("hashes"));
-    let mut tx = site.app.store().write().await.expect("write");
-    tx.set_password_hash(person.id, hash, chrono::Utc::now())
-        .await
-        .expect("password set");
-    tx.commit().await.expect("commit");
-}
-
 async fn ien(site: &Site) -> Browser<'_> {
-    with_password(site, &site.fx.ien_dijon).await;
+    site.with_password(&site.fx.ien_dijon).await;
     site.signed_in(&site.fx.ien_dijon).await
 }
 
@@ -520,7 +507,7 @@ async fn the_banner_shows_on_the_audience_home_only(db: TestDb) {
     deliver(&site, id).await;
 
     for director in [&fx.director_a, &fx.director_b] {
-        with_password(&site, director).await;
+        site.with_password(director).await;
         let home = site.signed_in(director).await.get("/").await;
         assert_eq!(home.status, StatusCode::OK, "{}", home.html);
         assert!(
@@ -542,7 +529,7 @@ async fn the_banner_shows_on_the_audience_home_only(db: TestDb) {
         english.html
     );
     for outside in [&fx.director_c, &fx.teacher_a] {
-        with_password(&site, outside).await;
+        site.with_password(outside).await;
         let home = site.signed_in(outside).await.get("/").await;
         assert_eq!(home.status, StatusCode::OK, "{}", home.html);
         assert!(

@@ -135,16 +135,6 @@ async fn onde_requests(site: &Site, n: usize) {
     }
 }
 
-/// Gives `person` the test password, for agents the shared site leaves without one.
-async fn with_password(site: &Site, person: &guichet_store::person::Person) {
-    let hash = guichet_app::password::hash(pages_common::PASSWORD).expect("hashes");
-    let mut tx = site.app.store().write().await.expect("write");
-    tx.set_password_hash(person.id, &hash, chrono::Utc::now())
-        .await
-        .expect("password set");
-    tx.commit().await.expect("commit");
-}
-
 fn rows(page: &Page) -> usize {
     page.html
         .matches("class=\"fr-link guichet-reference\"")
@@ -289,7 +279,7 @@ async fn an_agent_filters_a_queue_pages_through_it_and_keeps_it_as_a_view(db: Te
     assert!(taken.has("Vous avez déjà une vue de ce nom."));
 
     // Another agent's view is not found; deleting one's own says so on the home page.
-    with_password(&site, &site.fx.agent_n1_bis).await;
+    site.with_password(&site.fx.agent_n1_bis).await;
     let mut colleague = site.signed_in(&site.fx.agent_n1_bis).await;
     assert_eq!(
         colleague.get(&view_path).await.status,
@@ -324,7 +314,7 @@ async fn the_ticket_page_assigns_pauses_resumes_reclassifies_and_hands_out_files
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.bytes, b"\x89PNG fake");
     assert!(director.get(link).await.status == StatusCode::NOT_FOUND);
-    with_password(&site, &site.fx.agent_dsden).await;
+    site.with_password(&site.fx.agent_dsden).await;
     let mut other_desk = site.signed_in(&site.fx.agent_dsden).await;
     assert_eq!(other_desk.get(link).await.status, StatusCode::NOT_FOUND);
 

@@ -10,21 +10,11 @@ mod pages_common;
 use axum::http::{StatusCode, header};
 use chrono::{Duration, Utc};
 use guichet_core::ticket::TicketRef;
-use guichet_store::person::Person;
 use guichet_testkit::{TestDb, both_engines};
 use pages_common::{Browser, PASSWORD, Page, Site};
 
-async fn with_password(site: &Site, person: &Person) {
-    let hash = guichet_app::password::hash(PASSWORD).expect("hashes");
-    let mut tx = site.app.store().write().await.expect("write");
-    tx.set_password_hash(person.id, &hash, Utc::now())
-        .await
-        .expect("password set");
-    tx.commit().await.expect("commit");
-}
-
 async fn admin(site: &Site) -> Browser<'_> {
-    with_password(site, &site.fx.admin).await;
+    site.with_password(&site.fx.admin).await;
     site.signed_in(&site.fx.admin).await
 }
 

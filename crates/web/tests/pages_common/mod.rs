@@ -108,6 +108,15 @@ impl Site {
         }
     }
 
+    /// Gives `person` the shared test password (the site sets it for a few accounts only).
+    pub async fn with_password(&self, person: &Person) {
+        let mut tx = self.app.store().write().await.expect("write");
+        tx.set_password_hash(person.id, hash(), chrono::Utc::now())
+            .await
+            .expect("password set");
+        tx.commit().await.expect("commit");
+    }
+
     /// A browser already signed in as `person`.
     pub async fn signed_in(&self, person: &Person) -> Browser<'_> {
         let mut b = self.browser(None);
