@@ -7,6 +7,8 @@
 //! answered. A delay warning changes nothing; a report naming someone the broadcast never
 //! reached marks nobody.
 
+mod common;
+
 use guichet_app::broadcast::{AudienceInput, ComposeBroadcast};
 use guichet_app::intake::EXPLAIN_KIND;
 use guichet_app::{App, AppConfig, SystemClock};
@@ -17,8 +19,6 @@ use guichet_mail::{MailConfig, SmtpConfig, SmtpMailer};
 use guichet_testkit::fixture::Fixture;
 use guichet_testkit::smtp::{SmtpServer, header};
 use guichet_testkit::{TestDb, both_engines};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 both_engines!(a_returned_broadcast_message_is_recorded_on_its_recipient);
@@ -41,27 +41,7 @@ authentication = "flag"
 fn ingest(url: &str, dir: &std::path::Path, message: &str) -> (i32, String) {
     let config = dir.join("guichet.toml");
     std::fs::write(&config, CONFIG).expect("config written");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .env("GUICHET_DATABASE_URL", url)
-        .env("GUICHET_LOG", "warn")
-        .env("GUICHET_CONFIG", &config)
-        .args(["mail", "ingest", "--mailbox", "assistance"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("guichet starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(message.as_bytes())
-        .expect("message written");
-    let out = child.wait_with_output().expect("guichet ends");
-    (
-        out.status.code().expect("an exit status"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::mail_ingest(url, &config, "assistance", message)
 }
 
 /// A Postfix delivery report for `recipient`, returning the headers of the message `id`.

@@ -3,9 +3,10 @@
 //! (64, no such mailbox). The real binary, on SQLite and PostgreSQL; directly, and through the
 //! socket of a running `guichet serve`.
 
+mod common;
+
 use guichet_testkit::fixture::Fixture;
 use guichet_testkit::{TestDb, both_engines};
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -28,32 +29,7 @@ authentication = "flag"
 fn ingest(url: &str, dir: &std::path::Path, mailbox: &str, message: &str) -> (i32, String) {
     let config = dir.join("guichet.toml");
     std::fs::write(&config, CONFIG).expect("config written");
-    ingest_with(url, &config, mailbox, message)
-}
-
-/// The same with the configuration file `config`.
-fn ingest_with(url: &str, config: &Path, mailbox: &str, message: &str) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .env("GUICHET_DATABASE_URL", url)
-        .env("GUICHET_LOG", "warn")
-        .env("GUICHET_CONFIG", config)
-        .args(["mail", "ingest", "--mailbox", mailbox])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("guichet starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(message.as_bytes())
-        .expect("message written");
-    let out = child.wait_with_output().expect("guichet ends");
-    (
-        out.status.code().expect("an exit status"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::mail_ingest(url, &config, mailbox, message)
 }
 
 fn message(from: &str, id: &str, subject: &str) -> String {
@@ -195,7 +171,7 @@ async fn the_pipe_hands_its_messages_to_a_running_server(db: TestDb) {
         );
 
         // The command's own database URL leads nowhere: only the server can have taken these.
-        let (code, err) = ingest_with(
+        let (code, err) = common::mail_ingest(
             &nowhere,
             &config,
             "assistance",
@@ -203,14 +179,14 @@ async fn the_pipe_hands_its_messages_to_a_running_server(db: TestDb) {
         );
         assert_eq!(code, 0, "{err}");
         assert!(err.contains("ticket 20"), "{err}");
-        let (code, err) = ingest_with(
+        let (code, err) = common::mail_ingest(
             &nowhere,
             &config,
             "assistance",
             &message(&director, "s1", "Écran"),
         );
         assert_eq!((code, err.trim()), (0, "duplicate"));
-        let (code, err) = ingest_with(
+        let (code, err) = common::mail_ingest(
             &nowhere,
             &config,
             "assistance",
@@ -226,7 +202,7 @@ async fn the_pipe_hands_its_messages_to_a_running_server(db: TestDb) {
         server.kill().expect("SIGKILL");
         server.wait().expect("reaped");
         assert!(socket.exists());
-        let (code, err) = ingest_with(
+        let (code, err) = common::mail_ingest(
             &nowhere,
             &config,
             "assistance",
@@ -236,7 +212,7 @@ async fn the_pipe_hands_its_messages_to_a_running_server(db: TestDb) {
             code, 75,
             "the database unreachable, the MTA must retry: {err}"
         );
-        let (code, err) = ingest_with(
+        let (code, err) = common::mail_ingest(
             &url,
             &config,
             "assistance",
@@ -247,7 +223,7 @@ async fn the_pipe_hands_its_messages_to_a_running_server(db: TestDb) {
 
         // A new server replaces the dead one's socket; stopped, it removes it.
         let server = serve(&url, &config, &socket);
-        let (code, err) = ingest_with(
+        let (code, err) = common::mail_ingest(
             &nowhere,
             &config,
             "assistance",
