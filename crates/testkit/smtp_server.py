@@ -2,10 +2,11 @@
 delivering every accepted message, byte for byte, into a maildir that the tests read back.
 
 Prints the port on the first line of stdout once it listens; stops when stdin closes (the test
-that started it is gone) or on SIGTERM. Recipients starting with "reject" are refused with a
+that started it is gone) or on SIGTERM. A line "drop" on stdin closes every open session (as a
+restarted server would), answered by a line "dropped" once done. Recipients starting with "reject" are refused with a
 permanent 550, those starting with "tempfail" with a transient 451.
 Options: --maildir DIR, --cert PEM --key PEM (offer STARTTLS and require it), --user U
---password P (require AUTH PLAIN/LOGIN).
+--password P (require AUTH PLAIN/LOGIN), --implicit-tls (TLS from the first byte, SMTPS).
 """
 
 import argparse
@@ -50,6 +51,7 @@ def main():
     p.add_argument("--key")
     p.add_argument("--user")
     p.add_argument("--password")
+    p.add_argument("--implicit-tls", action="store_true")
     a = p.parse_args()
 
     ctx = None
@@ -67,27 +69,42 @@ def main():
         return AuthResult(success=ok, handled=False)
 
     handler = Maildir(a.maildir)
+    sessions = []
 
     def factory():
-        return SMTP(
+        session = SMTP(
             handler,
             hostname="localhost",
             decode_data=False,
-            tls_context=ctx,
-            require_starttls=ctx is not None,
+            tls_context=None if a.implicit_tls else ctx,
+            require_starttls=ctx is not None and not a.implicit_tls,
             authenticator=authenticate if a.user else None,
             auth_required=bool(a.user),
-            auth_require_tls=ctx is not None,
+            # Over implicit TLS the whole session is encrypted already.
+            auth_require_tls=ctx is not None and not a.implicit_tls,
         )
+        sessions.append(session)
+        return session
 
     async def serve():
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(factory, host="127.0.0.1", port=0)
+        server = await loop.create_server(
+            factory, host="127.0.0.1", port=0, ssl=ctx if a.implicit_tls else None
+        )
         print(server.sockets[0].getsockname()[1], flush=True)
         stdin_closed = loop.create_future()
 
+        def drop_sessions():
+            for session in sessions:
+                if session.transport is not None:
+                    session.transport.abort()
+            sessions.clear()
+            print("dropped", flush=True)
+
         def watch_stdin():
-            sys.stdin.read()
+            for line in sys.stdin:
+                if line.strip() == "drop":
+                    loop.call_soon_threadsafe(drop_sessions)
             loop.call_soon_threadsafe(stdin_closed.set_result, None)
 
         loop.run_in_executor(None, watch_stdin)

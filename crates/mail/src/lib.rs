@@ -15,6 +15,7 @@ pub mod message;
 pub mod refusal;
 pub mod render;
 pub mod smtp;
+mod tls;
 
 pub use config::{MailConfig, MailboxConfig, Secret, Security, SmtpConfig};
 pub use message::{Digest, DigestItem, Notice, digest_message, notice_message};

@@ -162,6 +162,64 @@ async fn starttls_with_a_login_delivers_and_a_wrong_password_is_refused() {
 }
 
 #[tokio::test]
+async fn implicit_tls_delivers_and_an_unknown_authority_is_refused() {
+    let server = SmtpServer::start_implicit_tls();
+    let mut config = config(&server);
+    config.smtp = SmtpConfig {
+        host: "localhost".into(),
+        port: server.port,
+        security: Security::Tls,
+        username: SMTP_USER.into(),
+        password: Secret::new(SMTP_PASSWORD),
+        ca_file: server.ca_file.clone(),
+        timeout_secs: 10,
+    };
+    let n = notice("fr", "taken", "ines.petit@ac-dijon.fr");
+    let rendered = Renderer::new(None).render("taken", &n).expect("renders");
+    let mailer = SmtpMailer::new(&config.smtp).expect("transport");
+    // Two messages: the second goes over the connection the first left in the pool.
+    for _ in 0..2 {
+        mailer
+            .send(notice_message(&config, &n, &rendered).expect("message"))
+            .await
+            .expect("accepted over TLS");
+    }
+    assert_eq!(server.messages_to("ines.petit@ac-dijon.fr").len(), 2);
+
+    // Without the académie's CA, the server's certificate is not trusted: nothing is sent,
+    // and the failure may pass (the setting can be fixed), so the notice waits.
+    config.smtp.ca_file = None;
+    let mailer = SmtpMailer::new(&config.smtp).expect("transport");
+    let err = mailer
+        .send(notice_message(&config, &n, &rendered).expect("message"))
+        .await
+        .expect_err("untrusted certificate");
+    assert!(matches!(err, SendError::Transient(_)), "{err:?}");
+    assert!(err.to_string().contains("TLS"), "{err}");
+    assert_eq!(server.messages().len(), 2);
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_is_not_used_again() {
+    let mut server = SmtpServer::start();
+    let config = config(&server);
+    let mailer = SmtpMailer::new(&config.smtp).expect("transport");
+    let n = notice("fr", "closed", "claire.martin@ac-dijon.fr");
+    let r = Renderer::new(None).render("closed", &n).expect("renders");
+    mailer
+        .send(notice_message(&config, &n, &r).expect("message"))
+        .await
+        .expect("first accepted");
+    // The server forgets every session (as one restarted, or one that closed idle ones).
+    server.drop_connections();
+    mailer
+        .send(notice_message(&config, &n, &r).expect("message"))
+        .await
+        .expect("second accepted over a new connection");
+    assert_eq!(server.messages_to("claire.martin@ac-dijon.fr").len(), 2);
+}
+
+#[tokio::test]
 async fn the_servers_refusal_is_kept_permanent_or_transient() {
     let server = SmtpServer::start();
     let config = config(&server);

@@ -4,20 +4,31 @@
 //!
 //! Recipients whose local part starts with `reject` are refused with a 550, `tempfail` with a
 //! 451. [`SmtpServer::start_secured`] requires STARTTLS (a certificate made by `openssl` for
-//! `localhost` and 127.0.0.1, signed by a throwaway CA) and a login.
+//! `localhost` and 127.0.0.1, signed by a throwaway CA) and a login;
+//! [`SmtpServer::start_implicit_tls`] the same over TLS from the first byte.
 
+use std::io::Write;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 /// A running test SMTP server.
 #[derive(Debug)]
 pub struct SmtpServer {
     child: Child,
+    /// The server's stdout, past the port line: where it confirms a [`SmtpServer::drop_connections`].
+    said: BufReader<ChildStdout>,
     pub port: u16,
     dir: tempfile::TempDir,
     /// The CA that signed the server's certificate (secured servers only).
     pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tls {
+    None,
+    Starttls,
+    Implicit,
 }
 
 /// The login a secured server asks for.
@@ -27,24 +38,32 @@ pub const SMTP_PASSWORD: &str = "s3cret-smtp";
 impl SmtpServer {
     /// A plain server (no TLS, no login).
     pub fn start() -> Self {
-        Self::spawn(false)
+        Self::spawn(Tls::None)
     }
 
     /// A server that requires STARTTLS and the login [`SMTP_USER`] / [`SMTP_PASSWORD`].
     pub fn start_secured() -> Self {
-        Self::spawn(true)
+        Self::spawn(Tls::Starttls)
     }
 
-    fn spawn(secured: bool) -> Self {
+    /// A server that speaks TLS from the first byte (SMTPS) and requires the login.
+    pub fn start_implicit_tls() -> Self {
+        Self::spawn(Tls::Implicit)
+    }
+
+    fn spawn(tls: Tls) -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let maildir = dir.path().join("maildir");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("smtp_server.py");
         let mut cmd = Command::new("python3");
         cmd.arg(&script).arg("--maildir").arg(&maildir);
         let mut ca_file = None;
-        if secured {
+        if tls != Tls::None {
             let (ca, cert, key) = certificates(dir.path());
             cmd.arg("--cert").arg(cert).arg("--key").arg(key);
+            if tls == Tls::Implicit {
+                cmd.arg("--implicit-tls");
+            }
             cmd.args(["--user", SMTP_USER, "--password", SMTP_PASSWORD]);
             ca_file = Some(ca);
         }
@@ -57,9 +76,9 @@ impl SmtpServer {
                 "python3 starts (the test SMTP server needs python3 and `pip install aiosmtpd`)",
             );
         let stdout = child.stdout.take().expect("piped stdout");
+        let mut said = BufReader::new(stdout);
         let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
+        said.read_line(&mut line)
             .expect("the SMTP server prints its port");
         let port = line.trim().parse().unwrap_or_else(|_| {
             let _ = child.kill();
@@ -67,10 +86,29 @@ impl SmtpServer {
         });
         Self {
             child,
+            said,
             port,
             dir,
             ca_file,
         }
+    }
+
+    /// Closes every open session at once, as a restarted server would; returns when done.
+    pub fn drop_connections(&mut self) {
+        let stdin = self.child.stdin.as_mut().expect("the server's stdin");
+        stdin
+            .write_all(b"drop\n")
+            .and_then(|()| stdin.flush())
+            .expect("the SMTP server reads its stdin");
+        let mut line = String::new();
+        self.said
+            .read_line(&mut line)
+            .expect("the SMTP server answers");
+        assert_eq!(
+            line.trim(),
+            "dropped",
+            "the SMTP server dropped its sessions"
+        );
     }
 
     /// Every message delivered so far, raw, oldest first. The server writes a message before

@@ -1,18 +1,15 @@
 //! Opening a session: TCP, then TLS from the first byte, STARTTLS, or nothing (loopback only,
 //! checked by the configuration), then LOGIN. TLS is rustls on ring with the system's roots and
-//! the configured CA.
+//! the configured CA ([`crate::tls`]).
 
 use super::{ImapConfig, ImapError};
 use crate::config::Security;
 use async_imap::{Client, Session};
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::pki_types::pem::PemObject;
-use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
-use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+use tokio_rustls::rustls::pki_types::ServerName;
 
 /// A plain or TLS connection, behind one type so a session is the same either way.
 pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
@@ -93,28 +90,5 @@ async fn handshake_io(
 }
 
 fn tls(config: &ImapConfig) -> Result<(TlsConnector, ServerName<'static>), ImapError> {
-    let mut roots = RootCertStore::empty();
-    // An unreadable system store is not fatal when a CA file is given.
-    let native = rustls_native_certs::load_native_certs();
-    roots.add_parsable_certificates(native.certs);
-    if let Some(path) = &config.ca_file {
-        let bad = |e: String| ImapError::Connect(format!("ca_file: {}: {e}", path.display()));
-        let certs: Vec<_> = CertificateDer::pem_file_iter(path)
-            .map_err(|e| bad(e.to_string()))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| bad(e.to_string()))?;
-        if certs.is_empty() {
-            return Err(bad("no certificate in it".into()));
-        }
-        roots.add_parsable_certificates(certs);
-    }
-    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-    let tls = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| ImapError::Connect(format!("TLS: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = ServerName::try_from(config.host.trim().to_owned())
-        .map_err(|e| ImapError::Connect(format!("host: {e}")))?;
-    Ok((TlsConnector::from(Arc::new(tls)), name))
+    crate::tls::connector(&config.host, config.ca_file.as_deref()).map_err(ImapError::Connect)
 }
