@@ -230,27 +230,7 @@ impl Tx {
         if kinds.is_empty() || limit <= 0 {
             return Ok(Vec::new());
         }
-        let lock = if self.is_sqlite() {
-            ""
-        } else {
-            " FOR UPDATE SKIP LOCKED"
-        };
-        let mut sql =
-            Sql::new("UPDATE job SET state = 'running', attempts = attempts + 1, locked_by = ");
-        sql.arg(Arg::Text(worker.to_owned()))
-            .push(", locked_until = ")
-            .arg(Arg::Ts(ts(now + lease)))
-            .push(", updated_at = ")
-            .arg(Arg::Ts(ts(now)))
-            .push(" WHERE id IN (SELECT id FROM job WHERE state IN ('queued', 'failed') AND run_at <= ")
-            .arg(Arg::Ts(ts(now)))
-            .push(" AND kind IN ")
-            .list(kinds.iter().map(|k| Arg::Text((*k).to_owned())))
-            .push(" ORDER BY run_at, id LIMIT ")
-            .arg(Arg::I64(limit))
-            .push(lock)
-            .push(") RETURNING ")
-            .push(COLUMNS);
+        let sql = self.claim_sql(worker, kinds, limit, lease, now);
         let mut jobs: Vec<Job> = on!(self, |c| {
             bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.text)), sql.args)
                 .fetch_all(c)
@@ -261,6 +241,76 @@ impl Tx {
         });
         jobs.sort_by_key(|j| (j.run_at, j.id));
         Ok(jobs)
+    }
+
+    /// The claim's statement. On SQLite the due-jobs index is named: with no statistics
+    /// SQLite's planner preferred `job_state`, read every queued job and sorted them for each
+    /// claim, so a backlog of 30,000 notices made each claim cost milliseconds and the whole
+    /// backlog quadratic (bench/README.md, "Notices"). `job_due` holds the due jobs in claim
+    /// order: a claim reads about `limit` entries.
+    fn claim_sql(
+        &self,
+        worker: &str,
+        kinds: &[&str],
+        limit: i64,
+        lease: Duration,
+        now: DateTime<Utc>,
+    ) -> Sql {
+        let (index, lock) = if self.is_sqlite() {
+            (" INDEXED BY job_due", "")
+        } else {
+            ("", " FOR UPDATE SKIP LOCKED")
+        };
+        let mut sql =
+            Sql::new("UPDATE job SET state = 'running', attempts = attempts + 1, locked_by = ");
+        sql.arg(Arg::Text(worker.to_owned()))
+            .push(", locked_until = ")
+            .arg(Arg::Ts(ts(now + lease)))
+            .push(", updated_at = ")
+            .arg(Arg::Ts(ts(now)))
+            .push(" WHERE id IN (SELECT id FROM job")
+            .push(index)
+            .push(" WHERE state IN ('queued', 'failed') AND run_at <= ")
+            .arg(Arg::Ts(ts(now)))
+            .push(" AND kind IN ")
+            .list(kinds.iter().map(|k| Arg::Text((*k).to_owned())))
+            .push(" ORDER BY run_at, id LIMIT ")
+            .arg(Arg::I64(limit))
+            .push(lock)
+            .push(") RETURNING ")
+            .push(COLUMNS);
+        sql
+    }
+
+    /// How the database would run a claim of `kinds` (SQLite's `EXPLAIN QUERY PLAN`,
+    /// PostgreSQL's `EXPLAIN`), one line per step: for tests and for an operator looking into
+    /// a slow queue. Runs nothing.
+    pub async fn explain_claim(
+        &mut self,
+        kinds: &[&str],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let claim = self.claim_sql("explain", kinds, 1, Duration::minutes(5), now);
+        let prefix = if self.is_sqlite() {
+            "EXPLAIN QUERY PLAN "
+        } else {
+            "EXPLAIN "
+        };
+        let text = format!("{prefix}{}", claim.text);
+        let lines: Vec<String> = on!(self, |c| {
+            bind_all!(sqlx::query(sqlx::AssertSqlSafe(text)), claim.args)
+                .fetch_all(c)
+                .await?
+                .iter()
+                .map(|row| {
+                    use sqlx::Row;
+                    // SQLite: (id, parent, notused, detail); PostgreSQL: one text column.
+                    let column = row.len() - 1;
+                    row.try_get::<String, _>(column)
+                })
+                .collect::<Result<_, _>>()?
+        });
+        Ok(lines)
     }
 
     /// Marks a run done. False when `worker` no longer holds the job (its lease expired and
