@@ -4,7 +4,8 @@ use crate::error::NotFoundAs;
 use crate::{App, AppError};
 use guichet_core::PersonId;
 use guichet_core::permission::Subject;
-use guichet_store::person::Person;
+use guichet_store::Conn;
+use guichet_store::person::{Person, PersonRole};
 
 /// The author of a call, resolved once per request.
 #[derive(Debug, Clone)]
@@ -49,6 +50,24 @@ impl App {
         let person = conn.person(person).await.or_not_found("person")?;
         let mut subject = conn.subject(&person).await?;
         self.add_delegations(&mut conn, &mut subject).await?;
+        Ok(Caller {
+            person: Some(person),
+            subject,
+            origin: origin.to_owned(),
+        })
+    }
+
+    /// The same for a person and roles just read on `conn` (the mail intake reads both for
+    /// its policy): only their groups and delegations are left to read.
+    pub(crate) async fn caller_with(
+        &self,
+        conn: &mut Conn,
+        person: Person,
+        roles: &[PersonRole],
+        origin: &str,
+    ) -> Result<Caller, AppError> {
+        let mut subject = conn.subject_with(&person, roles).await?;
+        self.add_delegations(conn, &mut subject).await?;
         Ok(Caller {
             person: Some(person),
             subject,

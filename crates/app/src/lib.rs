@@ -95,8 +95,8 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
-        // See `cache`: only SQLite has a single process owning the data.
-        let cache = Arc::new(cache::Cache::new(store.engine() == Engine::Sqlite));
+        // See `cache`: on PostgreSQL several processes share the data.
+        let cache = Arc::new(cache::Cache::new(store.engine() == Engine::Postgres));
         Self {
             store,
             clock,
@@ -111,6 +111,33 @@ impl App {
 
     pub(crate) fn cache(&self) -> &cache::Cache {
         &self.cache
+    }
+
+    /// Reads the database's reference generation once, so that the in-memory copy of reference
+    /// data follows other instances' changes (PostgreSQL; nothing to do on SQLite).
+    pub async fn sync_reference_cache(&self) -> Result<(), AppError> {
+        if self.cache.shared() {
+            let generation = self.store.read().await?.reference_generation().await?;
+            self.cache.observe(generation);
+        }
+        Ok(())
+    }
+
+    /// Keeps the reference cache in step with the database for as long as the process runs:
+    /// what `guichet serve` and the mail collector run beside their work on PostgreSQL. Without
+    /// it, a PostgreSQL process reads reference data from the database every time.
+    pub async fn keep_reference_cache(self) {
+        if !self.cache.shared() {
+            return;
+        }
+        let mut tick = tokio::time::interval(cache::SYNC_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.sync_reference_cache().await {
+                tracing::debug!(error = %e, "reference generation not read; the cache waits");
+            }
+        }
     }
 
     pub fn config(&self) -> &AppConfig {

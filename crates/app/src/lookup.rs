@@ -11,6 +11,7 @@ use guichet_store::StoreError;
 use guichet_store::application::Application;
 use guichet_store::desk::Group;
 use guichet_store::org::{OrgNode, TicketZone};
+use std::sync::Arc;
 
 impl App {
     pub async fn ticket_id(&self, reference: &str) -> Result<TicketId, AppError> {
@@ -90,6 +91,17 @@ impl App {
         let app = self.store().read().await?.application(id).await?;
         self.cache().put_application(stamp, id, app.clone());
         Ok(app)
+    }
+
+    /// Every application (the store's order), from the cache when it holds them.
+    pub(crate) async fn applications(&self) -> Result<Arc<Vec<Application>>, StoreError> {
+        if let Some(list) = self.cache().application_list(&()) {
+            return Ok(list);
+        }
+        let stamp = self.cache().stamp();
+        let list = Arc::new(self.store().read().await?.list_applications().await?);
+        self.cache().put_application_list(stamp, (), list.clone());
+        Ok(list)
     }
 
     pub(crate) async fn application_by_code(&self, code: &str) -> Result<Application, StoreError> {

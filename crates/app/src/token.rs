@@ -131,6 +131,7 @@ impl App {
             details: json!({ "token": id }),
         })
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(())

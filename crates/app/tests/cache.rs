@@ -13,6 +13,70 @@ both_engines!(
     a_new_application_is_found_at_once,
 );
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_instance_s_change_is_seen_at_the_next_sync_on_postgres() {
+    if guichet_testkit::skip_postgres() {
+        eprintln!("skipped: GUICHET_SKIP_POSTGRES=1");
+        return;
+    }
+    let db = TestDb::postgres().await;
+    let e = env(&db).await;
+    // A second instance on the same database: its own memory, its own cache.
+    let other = guichet_app::App::new(
+        db.store.clone(),
+        e.clock.clone(),
+        guichet_app::AppConfig::default(),
+    );
+    let admin = e.admin().await;
+    let app = e
+        .app
+        .create_application(&admin, "PRONOTE", "Pronote", "Vie scolaire", &[], None)
+        .await
+        .expect("created");
+    let director = e.caller(&e.fx.director_a).await;
+    let pronote = |subject: &str| {
+        let mut req = request(subject, Some(e.fx.school_a.id));
+        req.application = Some(app.id);
+        req
+    };
+    e.app.sync_reference_cache().await.expect("synced");
+    e.app
+        .submit(&director, pronote("Pronote ne répond plus"))
+        .await
+        .expect("submitted while the application is active");
+
+    other
+        .update_application(
+            &admin,
+            app.id,
+            guichet_app::admin::ApplicationInput {
+                name: "Pronote".into(),
+                description: String::new(),
+                keywords: Vec::new(),
+                default_group: None,
+                active: false,
+            },
+        )
+        .await
+        .expect("deactivated on the other instance");
+    // Until this instance reads the generation, it may still use what it holds (about a
+    // second in `guichet serve`): here it does, which shows the cache is in use.
+    e.app
+        .submit(&director, pronote("Encore Pronote"))
+        .await
+        .expect("the copy held before the sync");
+    e.app.sync_reference_cache().await.expect("synced");
+    let refused = e
+        .app
+        .submit(&director, pronote("Toujours Pronote"))
+        .await
+        .expect_err("the deactivation is seen after the sync");
+    assert!(
+        refused.to_string().contains("application"),
+        "refused on the application: {refused}"
+    );
+}
+
 async fn a_role_or_membership_given_counts_from_the_next_request(db: TestDb) {
     let e = env(&db).await;
     let teacher = e.caller(&e.fx.teacher_a).await;

@@ -123,6 +123,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../../migrations/sqlite/0023_requester_open.sql"),
         postgres: include_str!("../../../migrations/postgres/0023_requester_open.sql"),
     },
+    Migration {
+        version: 24,
+        name: "reference_generation",
+        sqlite: include_str!("../../../migrations/sqlite/0024_reference_generation.sql"),
+        postgres: include_str!("../../../migrations/postgres/0024_reference_generation.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (

@@ -276,10 +276,19 @@ impl Conn {
 
     /// Everything the permission rules need to know of a person, in two queries.
     pub async fn subject(&mut self, person: &Person) -> Result<Subject, StoreError> {
-        let roles = self
-            .roles_of(person.id)
-            .await?
-            .into_iter()
+        let roles = self.roles_of(person.id).await?;
+        self.subject_with(person, &roles).await
+    }
+
+    /// The same, for a caller whose roles ([`Self::roles_of`]) were already read: one query.
+    pub async fn subject_with(
+        &mut self,
+        person: &Person,
+        roles: &[PersonRole],
+    ) -> Result<Subject, StoreError> {
+        let roles = roles
+            .iter()
+            .cloned()
             .map(|r| RoleAt {
                 kind: r.kind,
                 zone: Zone {

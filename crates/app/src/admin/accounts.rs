@@ -46,6 +46,7 @@ impl App {
         )
         .await?;
         let updated = tx.person(person).await.or_not_found("person")?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(updated)
@@ -102,6 +103,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(())

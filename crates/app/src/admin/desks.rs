@@ -76,6 +76,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(desk)
@@ -169,6 +170,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(group)

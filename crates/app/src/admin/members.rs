@@ -57,6 +57,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(person)
@@ -85,6 +86,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(())

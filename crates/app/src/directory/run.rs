@@ -286,6 +286,7 @@ impl App {
             }),
         })
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(report)
@@ -312,6 +313,7 @@ impl App {
             self.now(),
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(())

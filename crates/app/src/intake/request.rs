@@ -12,7 +12,6 @@ use guichet_core::{ApplicationId, OrgNodeId};
 use guichet_mail::inbound::{KeywordSet, fold};
 use guichet_store::StoreError;
 use guichet_store::intake::InboundState;
-use guichet_store::person::Person;
 use guichet_store::ticket::Ticket;
 use serde_json::json;
 
@@ -53,6 +52,8 @@ impl App {
     ) -> Result<IngestOutcome, AppError> {
         let policy = &r.mailbox.policy;
         let sender = r.sender();
+        // Before taking a connection: a cache miss takes one of its own.
+        let applications = self.applications().await?;
         let mut conn = self.store().read().await?;
         let person = match conn.person_by_email(&sender).await {
             Ok(p) => Some(p),
@@ -64,8 +65,6 @@ impl App {
             None => Vec::new(),
         };
         let accepted_today = conn.requests_of_day(&sender, &r.day).await?;
-        let applications = conn.list_applications().await?;
-        drop(conn);
 
         let keywords = KeywordSet::new(
             applications
@@ -93,10 +92,21 @@ impl App {
         };
         let verdict = policy.check_request(r.mailbox.max_bytes, &facts);
         let Some(person) = person.filter(|_| verdict.accepted()) else {
+            drop(conn);
             return self
                 .quarantine(r, verdict.reasons, previous.map(|t| t.id))
                 .await;
         };
+        // The person and roles just read make the caller: only their groups are left to read.
+        let caller = self
+            .caller_with(
+                &mut conn,
+                person,
+                &roles,
+                &format!("mail {}", r.mailbox.name),
+            )
+            .await?;
+        drop(conn);
 
         let application = match found {
             Some(id) => Some(id),
@@ -117,7 +127,7 @@ impl App {
         let (establishment, guessed) = self.named_school(&schools, r).await?;
         self.submit_request(
             r,
-            &person,
+            &caller,
             application,
             establishment,
             guessed,
@@ -156,16 +166,13 @@ impl App {
     async fn submit_request(
         &self,
         r: &Received<'_>,
-        person: &Person,
+        caller: &crate::Caller,
         application: Option<ApplicationId>,
         establishment: Option<OrgNodeId>,
         guessed: bool,
         unverified: bool,
         previous: Option<Ticket>,
     ) -> Result<IngestOutcome, AppError> {
-        let caller = self
-            .caller(person.id, &format!("mail {}", r.mailbox.name))
-            .await?;
         let (files, dropped) = uploads(self, r);
         let subject = match r.msg.subject.trim() {
             "" => "—".to_owned(),
@@ -191,7 +198,7 @@ impl App {
         let record = r.record(InboundState::Ticket, Vec::new());
         let ticket = self
             .submit_with(
-                &caller,
+                caller,
                 req,
                 Some(Mailed {
                     inbound: Some(record),

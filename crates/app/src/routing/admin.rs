@@ -155,6 +155,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(rule)
@@ -190,6 +191,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(rule)
@@ -217,6 +219,7 @@ impl App {
             "rule.disable"
         };
         audit(&mut tx, caller, action, rule_object(id), json!({}), now).await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(rule)
@@ -238,6 +241,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(())
@@ -276,6 +280,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         self.list_rules(caller, desk).await
@@ -319,6 +324,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         self.list_rules(caller, desk).await

@@ -93,6 +93,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(stored)
@@ -173,6 +174,7 @@ impl App {
             now,
         )
         .await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(stored)
@@ -259,6 +261,7 @@ impl App {
         });
         let oid = stored.id.to_string();
         audit(&mut tx, caller, action, "sla_policy", oid, details, now).await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(stored)
@@ -302,6 +305,7 @@ impl App {
             json!({ "rule_mode": rule_mode.as_str(), "auto_close_days": auto_close_days });
         let id = desk.to_string();
         audit(&mut tx, caller, "desk.automation", "desk", id, details, now).await?;
+        tx.bump_reference_generation().await?;
         tx.commit().await?;
         self.cache().clear();
         Ok(automation)
