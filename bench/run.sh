@@ -19,7 +19,8 @@
 # seconds each), then what `guichet-bench run` measures (lists, create); e.g. PHASES=lists to
 # re-measure lists and searches on a kept database without adding tickets to it; `mail`
 # (PHASES=mail, MAIL_MESSAGES (2000), MAIL_IN_FLIGHT ("2 8"), MAIL_DIRECTORS (100)): messages/s
-# through IMAP and the MTA pipe (direct and through the server's socket), see bench_mail;
+# through IMAP, the MTA pipe (direct and through the server's socket) and LMTP (MAIL_IN_FLIGHT
+# connections), see bench_mail;
 # `notify` (PHASES=notify, NOTIFY_COUNT (10000), NOTIFY_WORKERS (2)): a broadcast and ticket
 # notices mailed to a local SMTP server, see bench_notify (NOTIFY_LOG=guichet_jobs=debug shows
 # each broadcast batch's time in commits and in SMTP).
@@ -262,7 +263,7 @@ bench_mail() {
     esac
     echo "== Guichet mail benchmark $(date +%Y%m%d-%H%M%S), engine $engine, commit $(git -C "$ROOT" rev-parse --short HEAD)" | tee "$summary"
     wait_quiet
-    for mode in imap pipe pipe-socket; do
+    for mode in imap pipe pipe-socket lmtp; do
         for in_flight in $MAIL_IN_FLIGHT; do
             [ "$mode" = imap ] && [ "$in_flight" != "${MAIL_IN_FLIGHT%% *}" ] && continue
             (cd "$WORK" && "$BIN/guichet-bench" mail --database-url "$url" --guichet "$BIN/guichet" \

@@ -8,7 +8,10 @@
 //!   as RT's `rt-mailgate` benchmark pipes its messages, each opening the database; or
 //! - `pipe-socket`: the same processes, handing each message to a `guichet serve --workers-only`
 //!   started first with `[mail] ingest_socket` (RT's mail gateway is likewise a client of the
-//!   running server); the server's start is not timed.
+//!   running server); the server's start is not timed; or
+//! - `lmtp`: an MTA's delivery over LMTP to the `guichet serve --workers-only` listening on
+//!   `[mail] lmtp_listen` (a Unix socket): IN_FLIGHT connections, as an MTA keeps several, each
+//!   delivering its share of the messages one after another (MAIL, RCPT and DATA pipelined).
 //!
 //! Both count the tickets and the events queued for their acknowledgements afterwards.
 
@@ -34,10 +37,10 @@ pub struct MailArgs {
     pub guichet: PathBuf,
     #[arg(long, default_value_t = 2_000)]
     pub messages: usize,
-    /// `imap` or `pipe`.
+    /// `imap`, `pipe`, `pipe-socket` or `lmtp`.
     #[arg(long, default_value = "imap")]
     pub mode: String,
-    /// Messages in flight for `pipe` and `pipe-socket`.
+    /// Messages in flight for `pipe` and `pipe-socket`; connections for `lmtp`.
     #[arg(long, default_value_t = 2)]
     pub in_flight: usize,
     /// School directors the messages come from, in turn.
@@ -81,10 +84,16 @@ async fn fresh_store(url: &str) -> anyhow::Result<Store> {
 
 /// The configuration: the `lsun` mailbox collected by IMAP, or, with `socket`, taking piped
 /// mail through the server's socket (no IMAP table: the server collects nothing meanwhile).
-fn config(dir: &Path, imap_port: u16, socket: Option<&Path>) -> anyhow::Result<PathBuf> {
+fn config(
+    dir: &Path,
+    imap_port: u16,
+    socket: Option<&Path>,
+    lmtp: bool,
+) -> anyhow::Result<PathBuf> {
     let path = dir.join("guichet.toml");
     let socket_line = socket.map_or(String::new(), |p| {
-        format!("ingest_socket = \"{}\"\n", p.display())
+        let key = if lmtp { "lmtp_listen" } else { "ingest_socket" };
+        format!("{key} = \"{}\"\n", p.display())
     });
     let imap = if socket.is_some() {
         String::new()
@@ -169,8 +178,13 @@ pub async fn run(args: MailArgs) -> anyhow::Result<()> {
 
     let server = Dovecot::start();
     let dir = tempfile::tempdir()?;
-    let socket = (args.mode == "pipe-socket").then(|| dir.path().join("ingest.sock"));
-    let config = config(dir.path(), server.port, socket.as_deref())?;
+    let lmtp = args.mode == "lmtp";
+    let socket = match args.mode.as_str() {
+        "pipe-socket" => Some(dir.path().join("ingest.sock")),
+        "lmtp" => Some(dir.path().join("lmtp.sock")),
+        _ => None,
+    };
+    let config = config(dir.path(), server.port, socket.as_deref(), lmtp)?;
     let guichet = |args_: &[&str]| {
         let mut c = Command::new(&args.guichet);
         c.env("GUICHET_DATABASE_URL", &args.database_url)
@@ -228,7 +242,21 @@ pub async fn run(args: MailArgs) -> anyhow::Result<()> {
                 }
             }
         }
-        other => bail!("--mode: imap, pipe or pipe-socket, not {other}"),
+        "lmtp" => {
+            let path = socket.clone().context("the LMTP socket")?;
+            let k = args.in_flight.max(1);
+            start = Instant::now();
+            let mut connections = tokio::task::JoinSet::new();
+            for c in 0..k {
+                let path = path.clone();
+                let mine: Vec<Vec<u8>> = (c..n).step_by(k).map(|i| message(i, d)).collect();
+                connections.spawn(async move { lmtp_deliver(&path, mine).await });
+            }
+            while let Some(done) = connections.join_next().await {
+                done??;
+            }
+        }
+        other => bail!("--mode: imap, pipe, pipe-socket or lmtp, not {other}"),
     }
     let secs = start.elapsed().as_secs_f64();
     if let Some(child) = serving.0.take() {
@@ -259,6 +287,64 @@ pub async fn run(args: MailArgs) -> anyhow::Result<()> {
         bail!("{tickets} tickets for {n} messages");
     }
     store.close().await;
+    Ok(())
+}
+
+/// One LMTP connection delivering `messages` in turn, each answered 250 or the run fails.
+async fn lmtp_deliver(path: &Path, messages: Vec<Vec<u8>>) -> anyhow::Result<()> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let stream = tokio::net::UnixStream::connect(path).await?;
+    let (read, mut write) = stream.into_split();
+    let mut read = BufReader::new(read);
+    let mut line = String::new();
+    // One reply, continuation lines skipped: its last line.
+    async fn reply(
+        read: &mut BufReader<tokio::net::unix::OwnedReadHalf>,
+        line: &mut String,
+    ) -> anyhow::Result<String> {
+        loop {
+            line.clear();
+            if read.read_line(line).await? == 0 {
+                bail!("the LMTP server closed the connection");
+            }
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return Ok(line.trim_end().to_owned());
+            }
+        }
+    }
+    reply(&mut read, &mut line).await?;
+    write.write_all(b"LHLO bench.local\r\n").await?;
+    reply(&mut read, &mut line).await?;
+    for (i, m) in messages.iter().enumerate() {
+        write
+            .write_all(
+                b"MAIL FROM:<sender@ac-dijon.fr>\r\nRCPT TO:<assistance-lsun@ac-dijon.fr>\r\nDATA\r\n",
+            )
+            .await?;
+        for expected in ["250", "250", "354"] {
+            let got = reply(&mut read, &mut line).await?;
+            if !got.starts_with(expected) {
+                bail!("message {i}: {got}");
+            }
+        }
+        let mut body = Vec::with_capacity(m.len() + 16);
+        for l in m.split_inclusive(|b| *b == b'\n') {
+            if l.first() == Some(&b'.') {
+                body.push(b'.');
+            }
+            body.extend_from_slice(l);
+        }
+        if !body.ends_with(b"\n") {
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b".\r\n");
+        write.write_all(&body).await?;
+        let got = reply(&mut read, &mut line).await?;
+        if !got.starts_with("250") {
+            bail!("message {i}: {got}");
+        }
+    }
+    write.write_all(b"QUIT\r\n").await?;
     Ok(())
 }
 

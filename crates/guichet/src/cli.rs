@@ -171,6 +171,18 @@ enum ConfigCommand {
     Example,
 }
 
+impl Args {
+    /// `guichet mail ingest`, the MTA's pipe.
+    pub fn is_mail_ingest(&self) -> bool {
+        matches!(
+            self.command,
+            Command::Mail {
+                command: MailCommand::Ingest { .. }
+            }
+        )
+    }
+}
+
 pub async fn run(args: Args) -> anyhow::Result<()> {
     if let Command::Config {
         command: ConfigCommand::Example,
@@ -367,7 +379,11 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<App> {
         broadcast_rate_per_minute: config.broadcast_rate_per_minute,
         ..AppConfig::default()
     };
-    Ok(App::new(store, Arc::new(SystemClock), app_config))
+    let app = App::new(store, Arc::new(SystemClock), app_config);
+    // On PostgreSQL, reference data stays in memory while this follows other instances'
+    // changes (nothing to follow on SQLite).
+    tokio::spawn(app.clone().keep_reference_cache());
+    Ok(app)
 }
 
 /// `[mail]` and its `[[mail.mailbox]]` as the intake use case reads them.
@@ -486,6 +502,19 @@ async fn serve(
         }
         _ => None,
     };
+    // An MTA delivering over LMTP.
+    let lmtp = match (&mail.lmtp_listen, run.workers) {
+        (Some(listen), Some(_)) => {
+            let endpoint =
+                guichet_mail::config::LmtpEndpoint::parse(listen).map_err(anyhow::Error::msg)?;
+            let lmtp = crate::lmtp::Lmtp::bind(&endpoint).await?;
+            eprintln!("Guichet takes mail over LMTP on {listen}");
+            Some(tokio::spawn(
+                lmtp.run(app.clone(), stopped(stop_rx.clone())),
+            ))
+        }
+        _ => None,
+    };
     let drain = async {
         serve_web(&app, run.web, web, &stop_rx).await?;
         if let Some(workers) = workers {
@@ -498,6 +527,9 @@ async fn serve(
             socket
                 .await
                 .context("the ingest socket stopped abnormally")?;
+        }
+        if let Some(lmtp) = lmtp {
+            lmtp.await.context("the LMTP listener stopped abnormally")?;
         }
         anyhow::Ok(())
     };

@@ -170,6 +170,11 @@ quarantine_retention_days = 90
 # 0660: whoever may write to it may submit mail, so give it the MTA's group (and keep its
 # directory closed to others).
 # ingest_socket = "/run/guichet/ingest.sock"
+# An LMTP listener in `guichet serve` (with workers), for an MTA that delivers in bulk (Postfix:
+# `lmtp:inet:127.0.0.1:2424` or `lmtp:unix:/run/guichet/lmtp.sock` in a transport map): no process
+# per message. A recipient names a mailbox by its address, or by its name as the local part. LMTP
+# has no authentication: a loopback address or a Unix socket (mode 0660, the MTA's group) only.
+# lmtp_listen = "127.0.0.1:2424"
 
 [mail.smtp]
 # The SMTP server notices are handed to; empty: no email, notices stay in the application.

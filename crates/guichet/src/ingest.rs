@@ -38,7 +38,7 @@ const ANSWER_LIMIT: Duration = Duration::from_secs(120);
 
 /// What the server says of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
+pub(crate) enum Status {
     /// Recorded (ticket, reply, quarantined, ignored, bounce, duplicate, failed for replay).
     Taken = 0,
     /// The database is unreachable: the MTA must try again later.
@@ -133,7 +133,7 @@ fn invalid(what: &str) -> std::io::Error {
 }
 
 /// What to tell the MTA of an ingestion.
-fn answer(outcome: Result<IngestOutcome, AppError>, mailbox: &str) -> (Status, String) {
+pub(crate) fn answer(outcome: Result<IngestOutcome, AppError>, mailbox: &str) -> (Status, String) {
     match outcome {
         Ok(o) => (Status::Taken, describe(&o)),
         Err(AppError::NotFound(_)) => (Status::UnknownMailbox, format!("no mailbox {mailbox}")),
@@ -166,41 +166,10 @@ pub struct IngestSocket {
 }
 
 impl IngestSocket {
-    /// Creates the socket at `path`, mode 0660. A socket file left by a server that died is
-    /// replaced; one a live server answers on, or a file that is not a socket, is an error.
+    /// Creates the socket at `path`, mode 0660 (see [`bind_unix`]).
     pub async fn bind(path: &Path) -> anyhow::Result<Self> {
-        use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-        if let Ok(meta) = std::fs::symlink_metadata(path) {
-            anyhow::ensure!(
-                meta.file_type().is_socket(),
-                "mail.ingest_socket: {} exists and is not a socket",
-                path.display()
-            );
-            anyhow::ensure!(
-                UnixStream::connect(path).await.is_err(),
-                "mail.ingest_socket: another server listens on {}",
-                path.display()
-            );
-            std::fs::remove_file(path)
-                .with_context(|| format!("removing the stale socket {}", path.display()))?;
-        }
-        // Bound under a temporary name, given its mode, then renamed: the socket never exists
-        // at its published path with the umask's permissions.
-        let staging = path.with_file_name(format!(
-            ".{}.{}",
-            path.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("ingest"),
-            std::process::id()
-        ));
-        let _ = std::fs::remove_file(&staging);
-        let listener = UnixListener::bind(&staging)
-            .with_context(|| format!("mail.ingest_socket: cannot listen on {}", path.display()))?;
-        std::fs::set_permissions(&staging, std::fs::Permissions::from_mode(0o660))
-            .and_then(|()| std::fs::rename(&staging, path))
-            .with_context(|| format!("mail.ingest_socket: cannot create {}", path.display()))?;
         Ok(Self {
-            listener,
+            listener: bind_unix(path, "mail.ingest_socket").await?,
             path: path.to_owned(),
         })
     }
@@ -278,4 +247,41 @@ async fn read_request(stream: &mut UnixStream) -> std::io::Result<(String, Vec<u
         return Err(std::io::ErrorKind::UnexpectedEof.into());
     }
     Ok((name, raw))
+}
+
+/// Listens on a Unix socket at `path`, mode 0660 (`setting` names it in errors). A socket file
+/// left by a server that died is replaced; one a live server answers on, or a file that is not
+/// a socket, is an error.
+pub(crate) async fn bind_unix(path: &Path, setting: &str) -> anyhow::Result<UnixListener> {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        anyhow::ensure!(
+            meta.file_type().is_socket(),
+            "{setting}: {} exists and is not a socket",
+            path.display()
+        );
+        anyhow::ensure!(
+            UnixStream::connect(path).await.is_err(),
+            "{setting}: another server listens on {}",
+            path.display()
+        );
+        std::fs::remove_file(path)
+            .with_context(|| format!("removing the stale socket {}", path.display()))?;
+    }
+    // Bound under a temporary name, given its mode, then renamed: the socket never exists at
+    // its published path with the umask's permissions.
+    let staging = path.with_file_name(format!(
+        ".{}.{}",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("socket"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&staging);
+    let listener = UnixListener::bind(&staging)
+        .with_context(|| format!("{setting}: cannot listen on {}", path.display()))?;
+    std::fs::set_permissions(&staging, std::fs::Permissions::from_mode(0o660))
+        .and_then(|()| std::fs::rename(&staging, path))
+        .with_context(|| format!("{setting}: cannot create {}", path.display()))?;
+    Ok(listener)
 }

@@ -7,15 +7,20 @@ mod cli;
 mod collect;
 mod config;
 mod ingest;
+mod lmtp;
 
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let args = cli::Args::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // The MTA's pipe starts a process per message: one thread is all it needs, and starting
+    // the worker threads was a measurable part of each process's life.
+    let mut builder = if args.is_mail_ingest() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");

@@ -93,6 +93,39 @@ pub struct MailConfig {
     /// it each message instead of opening the database itself. Created mode 0660: who may write
     /// to it may submit mail, so its group is the MTA's.
     pub ingest_socket: Option<PathBuf>,
+    /// Where `guichet serve` (workers) takes mail over LMTP: a loopback `address:port` or the
+    /// absolute path of a Unix socket (see [`LmtpEndpoint`]).
+    pub lmtp_listen: Option<String>,
+}
+
+/// Where the LMTP listener listens. LMTP carries no authentication: only a loopback address or
+/// a Unix socket (mode 0660, for the MTA's group) is accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LmtpEndpoint {
+    Tcp(std::net::SocketAddr),
+    Unix(PathBuf),
+}
+
+impl LmtpEndpoint {
+    /// A path (starting with `/`, at most 100 bytes) or a loopback `address:port`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if s.starts_with('/') {
+            // sun_path holds 108 bytes with its terminating NUL.
+            if s.len() > 100 {
+                return Err("mail.lmtp_listen: a socket path of at most 100 bytes".into());
+            }
+            return Ok(Self::Unix(PathBuf::from(s)));
+        }
+        let addr: std::net::SocketAddr = s.parse().map_err(|_| {
+            format!("mail.lmtp_listen: {s:?} is neither a socket path nor address:port")
+        })?;
+        if !addr.ip().is_loopback() {
+            return Err(format!(
+                "mail.lmtp_listen: LMTP has no authentication; listen on a loopback address or a Unix socket, not {addr}"
+            ));
+        }
+        Ok(Self::Tcp(addr))
+    }
 }
 
 impl Default for MailConfig {
@@ -111,6 +144,7 @@ impl Default for MailConfig {
             bounce_threshold: 3,
             quarantine_retention_days: 90,
             ingest_socket: None,
+            lmtp_listen: None,
         }
     }
 }
@@ -168,6 +202,9 @@ impl MailConfig {
                         .into(),
                 );
             }
+        }
+        if let Some(listen) = &self.lmtp_listen {
+            LmtpEndpoint::parse(listen)?;
         }
         let mut names = std::collections::BTreeSet::new();
         for (i, m) in self.mailboxes.iter().enumerate() {
@@ -276,6 +313,31 @@ impl MailboxConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lmtp_listens_only_on_loopback_or_a_socket() {
+        assert_eq!(
+            LmtpEndpoint::parse("127.0.0.1:2424"),
+            Ok(LmtpEndpoint::Tcp(
+                "127.0.0.1:2424".parse().expect("address")
+            ))
+        );
+        assert!(LmtpEndpoint::parse("[::1]:2424").is_ok());
+        assert!(LmtpEndpoint::parse("/run/guichet/lmtp.sock").is_ok());
+        let refused = LmtpEndpoint::parse("0.0.0.0:2424").expect_err("every interface");
+        assert!(refused.contains("loopback"), "{refused}");
+        assert!(LmtpEndpoint::parse("lmtp").is_err());
+        let config = MailConfig {
+            lmtp_listen: Some("192.0.2.1:24".into()),
+            ..MailConfig::default()
+        };
+        assert!(
+            config
+                .validate()
+                .expect_err("a public address")
+                .starts_with("mail.lmtp_listen")
+        );
+    }
 
     #[test]
     fn a_password_never_shows_in_debug() {
