@@ -26,6 +26,7 @@ both_engines!(
     a_retried_send_job_never_mails_twice,
     the_rate_spreads_batches_over_the_clock,
     a_scheduled_broadcast_waits_and_can_be_cancelled,
+    an_address_marked_bouncing_is_told_in_the_application_only,
 );
 
 #[derive(Debug)]
@@ -560,4 +561,45 @@ async fn a_scheduled_broadcast_waits_and_can_be_cancelled(db: TestDb) {
             ..
         })
     ));
+}
+
+async fn an_address_marked_bouncing_is_told_in_the_application_only(db: TestDb) {
+    let e = env(&db).await;
+    let fx = &e.fx;
+    let ien = e.caller(&fx.ien_dijon).await;
+    // Director B's address bounced three times (the default threshold): marked bouncing.
+    let mut tx = e.app.store().write().await.expect("tx");
+    for _ in 0..3 {
+        tx.record_bounce(&fx.director_b.email, 3, e.clock.now())
+            .await
+            .expect("bounce recorded");
+    }
+    tx.commit().await.expect("commit");
+
+    let draft = e
+        .app
+        .create_broadcast(&ien, e.directors_of(vec![fx.circ_dijon.id.0]))
+        .await
+        .expect("created");
+    e.app
+        .send_broadcast(&ien, draft.broadcast.id, None)
+        .await
+        .expect("sent");
+    e.run_jobs().await;
+
+    assert_eq!(e.smtp.messages_to(&fx.director_a.email).len(), 1);
+    assert!(
+        e.smtp.messages_to(&fx.director_b.email).is_empty(),
+        "a bouncing address is not mailed"
+    );
+    let done = e
+        .app
+        .broadcast(&ien, draft.broadcast.id)
+        .await
+        .expect("read");
+    assert_eq!((done.progress.sent, done.progress.skipped), (1, 1));
+    let b = e.caller(&fx.director_b).await;
+    let notices = e.app.my_notifications(&b, None, 10).await.expect("notices");
+    assert_eq!(notices.len(), 1, "told in the application");
+    assert_eq!(notices[0].kind, "broadcast");
 }

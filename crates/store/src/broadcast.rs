@@ -286,7 +286,7 @@ impl Tx {
     }
 
     /// Lists the next `limit` people of the audience into recipients (queued, or skipped when
-    /// they have no email address) and moves the broadcast's cursor past them, in this
+    /// they have no email address or theirs is marked bouncing) and moves the broadcast's cursor past them, in this
     /// transaction. Returns the recipients created, in id order; empty when the listing is
     /// complete (then marked `expanded`).
     pub async fn expand_broadcast(
@@ -314,13 +314,16 @@ impl Tx {
             });
             return Ok(Vec::new());
         };
-        // An address without `@` is no address: such people get the in-app notice only.
+        // An address without `@` is no address, and one marked bouncing (its reports reached
+        // the threshold, see `record_bounce`) is not mailed again, as for ticket notices: such
+        // people get the in-app notice only.
         let mut insert =
             Sql::new("INSERT INTO broadcast_recipient (broadcast_id, person_id, state) SELECT ");
         insert
             .arg(Arg::I64(b.id))
             .push(
-                ", p.id, CASE WHEN p.email LIKE '%_@_%' THEN 'queued' ELSE 'skipped' END
+                ", p.id, CASE WHEN p.email LIKE '%_@_%' AND NOT EXISTS (SELECT 1 FROM mail_address m
+                     WHERE m.address = p.email AND m.bouncing) THEN 'queued' ELSE 'skipped' END
                  FROM person p WHERE p.id IN ",
             )
             .list(ids.iter().map(|i| Arg::I64(*i)))
