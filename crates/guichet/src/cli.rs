@@ -509,9 +509,7 @@ async fn serve(
                 guichet_mail::config::LmtpEndpoint::parse(listen).map_err(anyhow::Error::msg)?;
             let lmtp = crate::lmtp::Lmtp::bind(&endpoint).await?;
             eprintln!("Guichet takes mail over LMTP on {listen}");
-            Some(tokio::spawn(
-                lmtp.run(app.clone(), stopped(stop_rx.clone())),
-            ))
+            Some(tokio::spawn(lmtp.run(app.clone(), stop_rx.clone())))
         }
         _ => None,
     };

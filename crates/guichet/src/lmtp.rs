@@ -29,6 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, UnixListener};
+use tokio::sync::watch;
 
 /// Largest message taken; beyond, 552 and the MTA returns it to its sender.
 const MAX_MESSAGE: usize = 64 << 20;
@@ -66,34 +67,35 @@ impl Lmtp {
         Ok(Self { listener })
     }
 
-    /// Serves connections until `stop`; then lets those in flight finish their message.
-    pub async fn run(self, app: App, stop: impl std::future::Future<Output = ()>) {
+    /// Serves connections until `stop` turns true; then each session finishes the message it
+    /// is taking and answers its next command 421, so that the MTA comes back later.
+    pub async fn run(self, app: App, stop: watch::Receiver<bool>) {
         let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
         let mut sessions = tokio::task::JoinSet::new();
-        tokio::pin!(stop);
+        let mut stopping = stop.clone();
         loop {
             let slot = tokio::select! {
-                () = &mut stop => break,
+                () = stopped(&mut stopping) => break,
                 s = slots.clone().acquire_owned() => s,
             };
             let Ok(slot) = slot else { break };
             let accepted = tokio::select! {
-                () = &mut stop => break,
+                () = stopped(&mut stopping) => break,
                 a = accept(&self.listener) => a,
             };
             match accepted {
                 Ok(Conn::Tcp(s)) => {
                     let _ = s.set_nodelay(true);
-                    let app = app.clone();
+                    let (app, stop) = (app.clone(), stop.clone());
                     sessions.spawn(async move {
-                        session(app, s).await;
+                        session(app, s, stop).await;
                         drop(slot);
                     });
                 }
                 Ok(Conn::Unix(s)) => {
-                    let app = app.clone();
+                    let (app, stop) = (app.clone(), stop.clone());
                     sessions.spawn(async move {
-                        session(app, s).await;
+                        session(app, s, stop).await;
                         drop(slot);
                     });
                 }
@@ -108,10 +110,13 @@ impl Lmtp {
             let _ = std::fs::remove_file(path);
         }
         drop(self.listener);
-        // Sessions end at their next command once the listener is gone; the serve command's
-        // stop limit bounds a silent one.
         while sessions.join_next().await.is_some() {}
     }
+}
+
+/// Resolves once `stop` is true (or its sender is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
 }
 
 enum Conn {
@@ -161,7 +166,11 @@ async fn read_line<R: AsyncBufReadExt + Unpin>(r: &mut R) -> Line {
     }
 }
 
-async fn session<S: AsyncRead + AsyncWrite + Unpin>(app: App, stream: S) {
+async fn session<S: AsyncRead + AsyncWrite + Unpin>(
+    app: App,
+    stream: S,
+    mut stop: watch::Receiver<bool>,
+) {
     let (read, mut write) = tokio::io::split(stream);
     let mut read = BufReader::new(read);
     let mailboxes = app.config().intake.mailboxes.clone();
@@ -171,7 +180,15 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin>(app: App, stream: S) {
         return;
     }
     loop {
-        let line = match read_line(&mut read).await {
+        // Between two commands, never inside a message: a message being received is taken.
+        let next = tokio::select! {
+            l = read_line(&mut read) => l,
+            () = stopped(&mut stop) => {
+                let _ = reply(&mut write, "421 4.3.2 Guichet is stopping; try again later").await;
+                return;
+            }
+        };
+        let line = match next {
             Line::Text(l) => l,
             Line::TooLong => {
                 let _ = reply(&mut write, "500 5.5.2 line too long").await;

@@ -240,3 +240,36 @@ async fn an_mta_delivers_over_lmtp_and_gets_one_answer_per_recipient(db: TestDb)
         bodies[0][0]
     );
 }
+
+/// Stopping the server does not wait for an idle MTA connection: it is told 421 (come back later)
+/// and the server exits cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopping_server_tells_an_idle_connection_to_come_back() {
+    let db = TestDb::sqlite().await;
+    Fixture::build(&db.store).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+        l.local_addr().expect("addr").port()
+    };
+    let config = dir.path().join("guichet.toml");
+    std::fs::write(&config, CONFIG.replace("PORT", &port.to_string())).expect("config written");
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let server = serve(&url, &config, port);
+        let mut c = Client::connect(port);
+        assert!(c.send("LHLO mx.ac-dijon.fr").starts_with("250"));
+        let term = Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(term.success());
+        let told = c.answer();
+        assert!(told.starts_with("421 4.3.2"), "{told}");
+        let out = server.wait_with_output().expect("guichet serve stops");
+        // Held by the idle connection, it would exit with an error after its stop limit.
+        assert!(out.status.success(), "a clean exit: {}", out.status);
+    })
+    .await
+    .expect("the steps ran");
+}
