@@ -127,9 +127,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(node)
     }
 
@@ -213,9 +211,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(person)
     }
 
@@ -242,9 +238,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(())
     }
 
@@ -314,9 +308,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(desk)
     }
 
@@ -357,9 +349,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(group)
     }
 
@@ -385,9 +375,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(())
     }
 
@@ -441,9 +429,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(app)
     }
 

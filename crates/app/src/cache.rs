@@ -2,8 +2,9 @@
 //! organisation nodes and their ticket zones, desks' routing plans, and (SQLite only) the person
 //! and permission facts behind each API token.
 //!
-//! Every change to these goes through a use case that clears the cache after committing and
-//! bumps the database's reference generation ([`crate::App::reference_changed`]).
+//! Every change to these goes through a use case that commits it with
+//! [`crate::App::commit_reference_change`]: the database's reference generation is bumped in
+//! the same transaction and this cache cleared after the commit.
 //!
 //! - **SQLite**: one process owns the database file, so the local clear is enough. Entries also
 //!   expire after [`TTL`], which bounds what a change made outside the server (the CLI on the

@@ -113,6 +113,19 @@ impl App {
         &self.cache
     }
 
+    /// Commits a transaction that changed reference data (or people, roles, tokens): it bumps
+    /// the reference generation inside it, so that other instances forget their copy at their
+    /// next poll, and clears this process's cache once committed.
+    pub(crate) async fn commit_reference_change(
+        &self,
+        mut tx: guichet_store::Tx,
+    ) -> Result<(), AppError> {
+        tx.bump_reference_generation().await?;
+        tx.commit().await?;
+        self.cache.clear();
+        Ok(())
+    }
+
     /// Reads the database's reference generation once, so that the in-memory copy of reference
     /// data follows other instances' changes (PostgreSQL; nothing to do on SQLite).
     pub async fn sync_reference_cache(&self) -> Result<(), AppError> {

@@ -131,9 +131,7 @@ impl App {
             details: json!({ "token": id }),
         })
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(())
     }
 }

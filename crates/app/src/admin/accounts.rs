@@ -46,9 +46,7 @@ impl App {
         )
         .await?;
         let updated = tx.person(person).await.or_not_found("person")?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(updated)
     }
 
@@ -103,9 +101,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(())
     }
 }

@@ -76,9 +76,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(desk)
     }
 
@@ -170,9 +168,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(group)
     }
 

@@ -57,9 +57,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(person)
     }
 
@@ -86,9 +84,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(())
     }
 

@@ -286,9 +286,7 @@ impl App {
             }),
         })
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(report)
     }
 
@@ -313,9 +311,7 @@ impl App {
             self.now(),
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(())
     }
 

@@ -155,9 +155,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(rule)
     }
 
@@ -191,9 +189,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(rule)
     }
 
@@ -219,9 +215,7 @@ impl App {
             "rule.disable"
         };
         audit(&mut tx, caller, action, rule_object(id), json!({}), now).await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(rule)
     }
 
@@ -241,9 +235,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(())
     }
 
@@ -280,9 +272,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         self.list_rules(caller, desk).await
     }
 
@@ -324,9 +314,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         self.list_rules(caller, desk).await
     }
 

@@ -93,9 +93,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(stored)
     }
 
@@ -174,9 +172,7 @@ impl App {
             now,
         )
         .await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(stored)
     }
 
@@ -261,9 +257,7 @@ impl App {
         });
         let oid = stored.id.to_string();
         audit(&mut tx, caller, action, "sla_policy", oid, details, now).await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(stored)
     }
 
@@ -305,9 +299,7 @@ impl App {
             json!({ "rule_mode": rule_mode.as_str(), "auto_close_days": auto_close_days });
         let id = desk.to_string();
         audit(&mut tx, caller, "desk.automation", "desk", id, details, now).await?;
-        tx.bump_reference_generation().await?;
-        tx.commit().await?;
-        self.cache().clear();
+        self.commit_reference_change(tx).await?;
         Ok(automation)
     }
 }
