@@ -83,21 +83,14 @@ impl Lmtp {
                 () = stopped(&mut stopping) => break,
                 a = accept(&self.listener) => a,
             };
+            let (app, stop) = (app.clone(), stop.clone());
             match accepted {
                 Ok(Conn::Tcp(s)) => {
                     let _ = s.set_nodelay(true);
-                    let (app, stop) = (app.clone(), stop.clone());
-                    sessions.spawn(async move {
-                        session(app, s, stop).await;
-                        drop(slot);
-                    });
+                    sessions.spawn(async move { session(app, s, stop, slot).await });
                 }
                 Ok(Conn::Unix(s)) => {
-                    let (app, stop) = (app.clone(), stop.clone());
-                    sessions.spawn(async move {
-                        session(app, s, stop).await;
-                        drop(slot);
-                    });
+                    sessions.spawn(async move { session(app, s, stop, slot).await });
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "lmtp: accept failed");
@@ -166,14 +159,16 @@ async fn read_line<R: AsyncBufReadExt + Unpin>(r: &mut R) -> Line {
     }
 }
 
+/// One connection, holding one of the listener's `_slot`s until it ends.
 async fn session<S: AsyncRead + AsyncWrite + Unpin>(
     app: App,
     stream: S,
     mut stop: watch::Receiver<bool>,
+    _slot: tokio::sync::OwnedSemaphorePermit,
 ) {
     let (read, mut write) = tokio::io::split(stream);
     let mut read = BufReader::new(read);
-    let mailboxes = app.config().intake.mailboxes.clone();
+    let mailboxes = &app.config().intake.mailboxes;
     let mut greeted = false;
     let mut env = Envelope::default();
     if reply(&mut write, "220 guichet LMTP ready").await.is_err() {
@@ -220,7 +215,7 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin>(
             "RCPT" if env.from.is_none() => "503 5.5.1 MAIL first".into(),
             "RCPT" if env.to.len() >= MAX_RECIPIENTS => "452 4.5.3 too many recipients".into(),
             "RCPT" => match path_of(arg, "TO:") {
-                Some(to) => match mailbox_for(&mailboxes, &to) {
+                Some(to) => match mailbox_for(mailboxes, &to) {
                     Some(m) => {
                         env.to.push(m.name.clone());
                         "250 2.1.5 recipient ok".into()
@@ -340,10 +335,9 @@ async fn deliver(app: &App, env: &Envelope, body: Result<Vec<u8>, usize>) -> Vec
 
 /// The mailbox an envelope recipient names: its address, or its name as the local part.
 fn mailbox_for<'a>(mailboxes: &'a [Mailbox], to: &str) -> Option<&'a Mailbox> {
-    let to = to.to_ascii_lowercase();
     mailboxes
         .iter()
-        .find(|m| !m.address.is_empty() && m.address.eq_ignore_ascii_case(&to))
+        .find(|m| !m.address.is_empty() && m.address.eq_ignore_ascii_case(to))
         .or_else(|| {
             let local = to.split('@').next().unwrap_or_default();
             mailboxes
