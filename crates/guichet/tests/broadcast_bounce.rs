@@ -23,24 +23,11 @@ use std::sync::Arc;
 
 both_engines!(a_returned_broadcast_message_is_recorded_on_its_recipient);
 
-const CONFIG: &str = r#"
-[mail]
-from = "Guichet <guichet@ac-dijon.fr>"
-reply_to = "assistance@ac-dijon.fr"
-
-[[mail.mailbox]]
-name = "assistance"
-address = "assistance@ac-dijon.fr"
-allowed_domains = ["ac-dijon.fr"]
-authserv_id = "mx.ac-dijon.fr"
-authentication = "flag"
-"#;
-
 /// Runs `guichet mail ingest --mailbox assistance` with `message` on standard input: (exit
 /// status, stderr).
 fn ingest(url: &str, dir: &std::path::Path, message: &str) -> (i32, String) {
     let config = dir.join("guichet.toml");
-    std::fs::write(&config, CONFIG).expect("config written");
+    std::fs::write(&config, common::CONFIG).expect("config written");
     common::mail_ingest(url, &config, "assistance", message)
 }
 

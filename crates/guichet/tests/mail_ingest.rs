@@ -9,26 +9,12 @@ use guichet_testkit::fixture::Fixture;
 use guichet_testkit::{TestDb, both_engines};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-const CONFIG: &str = r#"
-[mail]
-from = "Guichet <guichet@ac-dijon.fr>"
-reply_to = "assistance@ac-dijon.fr"
-
-[[mail.mailbox]]
-name = "assistance"
-address = "assistance@ac-dijon.fr"
-allowed_domains = ["ac-dijon.fr"]
-authserv_id = "mx.ac-dijon.fr"
-authentication = "flag"
-"#;
+use std::process::{Child, Command};
 
 /// Runs `guichet mail ingest` with `message` on standard input: (exit status, stderr).
 fn ingest(url: &str, dir: &std::path::Path, mailbox: &str, message: &str) -> (i32, String) {
     let config = dir.join("guichet.toml");
-    std::fs::write(&config, CONFIG).expect("config written");
+    std::fs::write(&config, common::CONFIG).expect("config written");
     common::mail_ingest(url, &config, mailbox, message)
 }
 
@@ -112,27 +98,9 @@ fn unreachable_database() -> String {
 /// `guichet serve --workers-only` with `config`, once its ingest socket takes connections (a
 /// dead server's socket file may be there before).
 fn serve(url: &str, config: &Path, socket: &Path) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .env("GUICHET_DATABASE_URL", url)
-        .env("GUICHET_LOG", "warn")
-        .env("GUICHET_CONFIG", config)
-        .args(["serve", "--workers-only"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("guichet serve starts");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while std::os::unix::net::UnixStream::connect(socket).is_err() {
-        if let Some(status) = child.try_wait().expect("status") {
-            panic!("guichet serve ended before listening: {status}");
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("no socket after 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child
+    common::serve_workers(url, config, || {
+        std::os::unix::net::UnixStream::connect(socket).is_ok()
+    })
 }
 
 both_engines!(the_pipe_hands_its_messages_to_a_running_server);
@@ -147,10 +115,7 @@ async fn the_pipe_hands_its_messages_to_a_running_server(db: TestDb) {
     let config = dir.path().join("guichet.toml");
     std::fs::write(
         &config,
-        CONFIG.replace(
-            "[mail]\n",
-            &format!("[mail]\ningest_socket = \"{}\"\n", socket.display()),
-        ),
+        common::config_with(&format!("ingest_socket = \"{}\"", socket.display())),
     )
     .expect("config written");
     let director = fx.director_a.email.clone();

@@ -7,23 +7,26 @@ use guichet_testkit::fixture::Fixture;
 use guichet_testkit::{TestDb, both_engines};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::Duration;
 
-const CONFIG: &str = r#"
-[mail]
-from = "Guichet <guichet@ac-dijon.fr>"
-reply_to = "assistance@ac-dijon.fr"
-lmtp_listen = "127.0.0.1:PORT"
+mod common;
 
-[[mail.mailbox]]
-name = "assistance"
-address = "assistance@ac-dijon.fr"
-allowed_domains = ["ac-dijon.fr"]
-authserv_id = "mx.ac-dijon.fr"
-authentication = "flag"
-"#;
+/// A free loopback port and a configuration file in `dir` whose LMTP listener takes it.
+fn lmtp_config(dir: &Path) -> (u16, PathBuf) {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+        l.local_addr().expect("addr").port()
+    };
+    let config = dir.join("guichet.toml");
+    std::fs::write(
+        &config,
+        common::config_with(&format!("lmtp_listen = \"127.0.0.1:{port}\"")),
+    )
+    .expect("config written");
+    (port, config)
+}
 
 /// A line-by-line LMTP client.
 struct Client {
@@ -90,27 +93,9 @@ fn message(from: &str, id: &str, subject: &str, extra: &str) -> String {
 }
 
 fn serve(url: &str, config: &Path, port: u16) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .env("GUICHET_DATABASE_URL", url)
-        .env("GUICHET_LOG", "warn")
-        .env("GUICHET_CONFIG", config)
-        .args(["serve", "--workers-only"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("guichet serve starts");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if let Some(status) = child.try_wait().expect("status") {
-            panic!("guichet serve ended before listening: {status}");
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("no LMTP listener after 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child
+    common::serve_workers(url, config, || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok()
+    })
 }
 
 both_engines!(an_mta_delivers_over_lmtp_and_gets_one_answer_per_recipient);
@@ -118,12 +103,7 @@ both_engines!(an_mta_delivers_over_lmtp_and_gets_one_answer_per_recipient);
 async fn an_mta_delivers_over_lmtp_and_gets_one_answer_per_recipient(db: TestDb) {
     let fx = Fixture::build(&db.store).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-        l.local_addr().expect("addr").port()
-    };
-    let config = dir.path().join("guichet.toml");
-    std::fs::write(&config, CONFIG.replace("PORT", &port.to_string())).expect("config written");
+    let (port, config) = lmtp_config(dir.path());
     let director = fx.director_a.email.clone();
     let url = db.url.clone();
     tokio::task::spawn_blocking(move || {
@@ -248,12 +228,7 @@ async fn a_stopping_server_tells_an_idle_connection_to_come_back() {
     let db = TestDb::sqlite().await;
     Fixture::build(&db.store).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-        l.local_addr().expect("addr").port()
-    };
-    let config = dir.path().join("guichet.toml");
-    std::fs::write(&config, CONFIG.replace("PORT", &port.to_string())).expect("config written");
+    let (port, config) = lmtp_config(dir.path());
     let url = db.url.clone();
     tokio::task::spawn_blocking(move || {
         let server = serve(&url, &config, port);
